@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "@jest/globals";
+import { loadFleetConfig } from "../../../lib/config/index.js";
+import { InvalidInputError } from "../../../lib/errors.js";
+
+const example = readFileSync(new URL("../../../manifests/fleet.yaml", import.meta.url), "utf8");
+
+function problemsOf(text: string): InvalidInputError {
+  try {
+    loadFleetConfig(text, "fleet.yaml");
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error;
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("loadFleetConfig", () => {
+  it("accepts the shipped example fleet and applies defaults", () => {
+    const config = loadFleetConfig(example);
+
+    expect(config.cluster.name).toBe("prod-us-east-1");
+    expect(config.models.map((m) => m.name)).toEqual(["llama-3-8b-awq", "llama-3-8b", "llama-3-70b"]);
+    const llama8b = config.models[1]!;
+    expect(llama8b.gpuMemoryUtilization).toBe(0.9);
+    expect(llama8b.targetWaitingPerReplica).toBe(5);
+    expect(llama8b.minConcurrency).toBe(1);
+    expect(config.policy.scaleUpStep).toBe(4);
+  });
+
+  it("reports every problem at once, each with its path and line", () => {
+    const text = example
+      .replace("name: prod-us-east-1", "name: Prod_US")
+      .replace("pool: h100\n", "pool: h200\n")
+      .replace("replicas: {min: 1, max: 8, initial: 1}", "replicas: {min: 1, max: 8, initial: 9}");
+
+    const error = problemsOf(text);
+
+    const lines = text.split("\n");
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "cluster.name", line: lineOf("name: Prod_US") }),
+        expect.objectContaining({ path: "models[1].replicas.initial", line: lineOf("initial: 9") }),
+      ]),
+    );
+    expect(error.issues).toHaveLength(2);
+    expect(error.message).toContain(`fleet.yaml:${lineOf("name: Prod_US")}: cluster.name`);
+  });
+
+  it("reports cross-reference problems with lines once the schema passes", () => {
+    const text = example.replace("pool: h100\n", "pool: h200\n");
+
+    const error = problemsOf(text);
+
+    const line = text.split("\n").findIndex((l) => l.includes("pool: h200")) + 1;
+    expect(error.issues).toEqual([expect.objectContaining({ path: "models[2].pool", line, message: expect.stringContaining("no pool named 'h200'") })]);
+  });
+
+  it("refuses scale to zero without a wake-up trigger and says why", () => {
+    const text = example.replace("replicas: {min: 1, max: 8, initial: 1}", "replicas: {min: 0, max: 8, initial: 1}");
+
+    const error = problemsOf(text);
+
+    expect(error.issues[0]?.path).toBe("models[1].replicas.min");
+    expect(error.issues[0]?.message).toMatch(/wakeUp/);
+  });
+
+  it("names unknown keys and bad YAML with their lines", () => {
+    expect(problemsOf(example.replace("maxModelLen: 8192\n    image", "maxModelLen: 8192\n    maxModelLenn: 1\n    image")).issues[0]).toMatchObject({
+      message: "unknown key 'maxModelLenn'",
+    });
+    expect(problemsOf("apiVersion: vllm-gitops/v1\ncluster: [\n").issues[0]?.line).toBeGreaterThan(0);
+  });
+
+  it("limits YAML aliases", () => {
+    const bomb = ["a: &a [x,x,x,x,x,x,x,x,x,x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join("\n");
+
+    expect(() => loadFleetConfig(bomb)).toThrow(InvalidInputError);
+  });
+});
