@@ -65,7 +65,8 @@ function toIssue(issue: z.core.$ZodIssue, fileName: string, lineOf: (p: readonly
   const path = issue.path.filter((k): k is PathKey => typeof k !== "symbol");
   let message = issue.message;
   if (issue.code === "unrecognized_keys") message = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
-  if (issue.code === "invalid_type" && issue.input === undefined) message = "required";
+  if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) message = "required";
+  else if (issue.code === "invalid_type") message = issue.message.replace(/^Invalid input: /, "");
   const keyPath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
   return { path: formatPath(path), message, file: fileName, line: lineOf(keyPath) };
 }

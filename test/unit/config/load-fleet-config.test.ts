@@ -79,3 +79,19 @@ describe("loadFleetConfig", () => {
     expect(() => loadFleetConfig(bomb)).toThrow(InvalidInputError);
   });
 });
+
+describe("loadFleetConfig type errors", () => {
+  it("says what type was expected rather than 'required' for a present value of the wrong type", () => {
+    const text = example.replace(/nodes: 2\b/, 'nodes: "two"');
+
+    const error = problemsOf(text);
+
+    expect(error.issues[0]).toMatchObject({ path: "pools[0].nodes", message: "expected number, received string" });
+  });
+
+  it("says 'required' for a missing key", () => {
+    const error = problemsOf(example.replace("    image: vllm/vllm-openai:v0.11.0\n    pool: h100\n", "    pool: h100\n"));
+
+    expect(error.issues[0]).toMatchObject({ path: "models[2].image", message: "required" });
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The alert vocabulary of vllm-gitops (DESIGN.md §3), from one source: the rule definitions below
+ * render both the plain Prometheus rule file and the Prometheus Operator `PrometheusRule`. The PromQL
+ * comes from `lib/metrics/queries.ts`, which the controller's metrics source also uses, so an alert
+ * and the level read at decision time are the same expression.
+ *
+ * Pure: data in, YAML text out. `infra/generate.ts` writes the files.
+ */
+import { Document } from "yaml";
+import { ConfigError } from "../lib/errors.js";
+import { kedaCappedQuery, requestsInFlightQuery, requestsWaitingQuery } from "../lib/metrics/index.js";
+
+/** The alerts the controller acts on (DESIGN.md §3). Any other alert name is recorded as `ignored`. */
+export const ALERT_NAMES = ["VLLMRequestsWaiting", "VLLMModelIdle"] as const;
+export type AlertName = (typeof ALERT_NAMES)[number];
+
+/** Name of the rule group in both renderings. */
+export const RULE_GROUP_NAME = "vllm-gitops";
+
+/** `for:` durations of the rules, as Prometheus durations (`2m`, `90s`, `1h30m`). */
+export interface AlertRuleOptions {
+  /** How long a model must be capped and queueing before `VLLMRequestsWaiting` fires. Default `2m`. */
+  readonly requestsWaitingFor?: string;
+  /** How long a model must have nothing running or waiting before `VLLMModelIdle` fires. Default `15m`. */
+  readonly modelIdleFor?: string;
+}
+
+/** Defaults of {@link AlertRuleOptions}. The e2e suite renders a fast variant (e.g. `5s`). */
+export const DEFAULT_ALERT_RULE_OPTIONS = { requestsWaitingFor: "2m", modelIdleFor: "15m" } as const;
+
+/** One alerting rule, in Prometheus rule-file shape. */
+export interface AlertRule {
+  readonly alert: AlertName;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** Prometheus duration syntax (prometheus/common `model.ParseDuration`): units in descending order, no spaces. */
+const PROMETHEUS_DURATION = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
+
+/**
+ * Checks a Prometheus duration (`30s`, `2m`, `1h30m`) and returns it.
+ * @throws ConfigError when `value` is not a positive Prometheus duration.
+ */
+export function assertPrometheusDuration(field: string, value: string): string {
+  if (value === "" || !PROMETHEUS_DURATION.test(value) || !/[1-9]/.test(value)) {
+    throw new ConfigError("alert rule duration is not a positive Prometheus duration", { field, value });
+  }
+  return value;
+}
+
+/**
+ * The two alerting rules with their `for:` durations.
+ * - `VLLMRequestsWaiting`: KEDA's HPA at `maxReplicaCount` (kube-state-metrics) AND requests waiting > 0,
+ *   both per (namespace, model_name). Its value — and annotation `value` — is the waiting count.
+ * - `VLLMModelIdle`: running + waiting == 0 per (namespace, model_name). Needs at least one pod
+ *   exporting: at zero replicas there is no series, so no alert (the model is at its minimum anyway).
+ * @throws ConfigError when a duration is not a positive Prometheus duration.
+ */
+export function buildAlertRules(options: AlertRuleOptions = {}): readonly AlertRule[] {
+  const requestsWaitingFor = assertPrometheusDuration("requestsWaitingFor", options.requestsWaitingFor ?? DEFAULT_ALERT_RULE_OPTIONS.requestsWaitingFor);
+  const modelIdleFor = assertPrometheusDuration("modelIdleFor", options.modelIdleFor ?? DEFAULT_ALERT_RULE_OPTIONS.modelIdleFor);
+  return [
+    {
+      alert: "VLLMRequestsWaiting",
+      // The left operand of `and` is the waiting count, so `$value` is it; the right side only filters.
+      expr: `(\n  ${requestsWaitingQuery()} > 0\n)\nand on (namespace, model_name)\n${kedaCappedQuery()}`,
+      for: requestsWaitingFor,
+      labels: { severity: "warning" },
+      annotations: {
+        summary: "{{ $labels.model_name }} in {{ $labels.namespace }} is at KEDA's maxReplicaCount with {{ $value }} requests waiting",
+        description:
+          "KEDA's HPA is at maxReplicaCount and requests are still queueing. vllm-gitops raises reservedReplicas (KEDA maxReplicaCount) for this model within replicas.max and free capacity.",
+        value: "{{ $value }}",
+      },
+    },
+    {
+      alert: "VLLMModelIdle",
+      expr: `${requestsInFlightQuery()} == 0`,
+      for: modelIdleFor,
+      labels: { severity: "info" },
+      annotations: {
+        summary: "{{ $labels.model_name }} in {{ $labels.namespace }} has had no running or waiting requests for " + modelIdleFor,
+        description: "vllm-gitops lowers reservedReplicas of this model to replicas.min after the scale-down cooldown.",
+        value: "{{ $value }}",
+      },
+    },
+  ];
+}
+
+function ruleGroups(options: AlertRuleOptions): { groups: { name: string; rules: AlertRule[] }[] } {
+  return { groups: [{ name: RULE_GROUP_NAME, rules: [...buildAlertRules(options)] }] };
+}
+
+const GENERATED_HEADER =
+  " Generated by `npx tsx infra/generate.ts` from infra/alert-rules.ts and lib/metrics/queries.ts.\n" +
+  " Do not edit: change the source and regenerate (a unit test compares this file with the generator).";
+
+function toYaml(value: unknown, comment: string): string {
+  const doc = new Document(value, { sortMapEntries: true });
+  doc.commentBefore = comment;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/**
+ * A plain Prometheus rule file (`rule_files:`) holding group `vllm-gitops`. Deterministic: sorted keys.
+ * @throws ConfigError on a bad duration.
+ */
+export function renderRuleFile(options: AlertRuleOptions = {}): string {
+  return toYaml(ruleGroups(options), `${GENERATED_HEADER}\n Load with prometheus.yml \`rule_files:\`; check with \`promtool check rules\`.`);
+}
+
+/** Where the `PrometheusRule` goes and the labels the Prometheus CR's `ruleSelector` matches. */
+export interface PrometheusRuleOptions extends AlertRuleOptions {
+  /** metadata.name. Default `vllm-gitops`. */
+  readonly name?: string;
+  /** metadata.namespace: one your Prometheus CR's `ruleNamespaceSelector` covers. Default `monitoring`. */
+  readonly namespace?: string;
+  /**
+   * metadata.labels, merged over `app.kubernetes.io/part-of: vllm-gitops`. Must match the Prometheus
+   * CR's `ruleSelector` (kube-prometheus-stack: `release: <helm release>`). Default `{}`.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The same rules as a Prometheus Operator `PrometheusRule` (monitoring.coreos.com/v1).
+ * @throws ConfigError on a bad duration.
+ */
+export function renderPrometheusRule(options: PrometheusRuleOptions = {}): string {
+  const resource = {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    metadata: {
+      name: options.name ?? "vllm-gitops",
+      namespace: options.namespace ?? "monitoring",
+      labels: { "app.kubernetes.io/part-of": "vllm-gitops", ...options.labels },
+    },
+    spec: ruleGroups(options),
+  };
+  return toYaml(
+    resource,
+    `${GENERATED_HEADER}\n Placeholders: metadata.namespace and metadata.labels must match your Prometheus CR's\n ruleNamespaceSelector / ruleSelector (kube-prometheus-stack selects \`release: <helm release name>\`).`,
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * The controller: the imperative shell around the pure core. One decision at a time:
+ * load (repo) → decide (pure) → plan/render (pure) → diff → intent record → commit (compare-and-swap)
+ * → outcome record. Every path ends with exactly one `outcome` record.
+ */
+import type { AuditChange, AuditOutcome, AuditRecord, AuditSink, TriggerKind } from "../audit/port.js";
+import { ConflictError, InvariantError, isKnownError } from "../errors.js";
+import type { GitOpsRepo } from "../gitops/port.js";
+import type { MetricsSource } from "../metrics/index.js";
+import { formatPlan } from "../planner/index.js";
+import { decideFromAlerts, type AlertDecision, type AlertGroup } from "../signals/index.js";
+import { serializeState, STATE_PATH } from "../state/index.js";
+import type { Clock } from "./clock.js";
+import { buildCommitMessage, type DecisionReason } from "./commit-message.js";
+import { diffRendered } from "./diff-rendered.js";
+import { currentReserves, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
+import { loadSnapshot, type Branches } from "./load-snapshot.js";
+import { createSerialQueue } from "./serial-queue.js";
+
+export interface ManifestProblemLike {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ControllerDeps {
+  readonly repo: GitOpsRepo;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly newDecisionId: () => string;
+  readonly branches: Branches;
+  /** Fresh levels at decision time (production); null → the alert's `value` annotation. */
+  readonly metrics?: MetricsSource | null;
+  /** Schema validation of every rendered file; a render with problems is never committed. */
+  readonly validate?: (files: ReadonlyMap<string, string>) => readonly ManifestProblemLike[];
+  /** Compare-and-swap attempts before giving up with ConflictError (default 3). */
+  readonly maxAttempts?: number;
+}
+
+export interface Trigger {
+  readonly kind: TriggerKind;
+  readonly ref: string;
+}
+
+export interface DecisionResult {
+  readonly decisionId: string;
+  readonly outcome: AuditOutcome;
+  readonly reason: string;
+  readonly commit: string | null;
+  readonly changes: readonly AuditChange[];
+  readonly alerts: readonly AlertDecision[];
+}
+
+export interface Controller {
+  /** Decide on one Alertmanager notification. @throws UpstreamError, ConflictError, InvariantError */
+  onAlert(group: AlertGroup, trigger: Trigger): Promise<DecisionResult>;
+  /** Re-render from config and state (startup, config push, CLI). @throws as onAlert */
+  reconcile(trigger: Trigger): Promise<DecisionResult>;
+  /** The plan the current state and config give, as text, without committing. */
+  describe(): Promise<string>;
+}
+
+export function createController(deps: ControllerDeps): Controller {
+  const queue = createSerialQueue();
+  const maxAttempts = deps.maxAttempts ?? 3;
+
+  async function record(base: Omit<AuditRecord, "time">): Promise<void> {
+    await deps.audit.record({ ...base, time: deps.clock.now().toISOString() });
+  }
+
+  /** Common tail: diff, validate, intent, commit with retries, outcome. `decide` runs on each fresh snapshot. */
+  async function run(
+    trigger: Trigger,
+    decide: (snapshot: Snapshot, now: Date) => Promise<{ draft: DecisionDraft; reason: DecisionReason; alerts: readonly AlertDecision[]; details: Record<string, unknown> } | { early: DecisionResult; details: Record<string, unknown> }>,
+  ): Promise<DecisionResult> {
+    const id = deps.newDecisionId();
+    let intentWritten = false;
+    try {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const snapshot = await loadSnapshot(deps.repo, deps.branches);
+        const now = deps.clock.now();
+        const decided = await decide(snapshot, now);
+        if ("early" in decided) {
+          const early = { ...decided.early, decisionId: id };
+          await record({ id, phase: "outcome", trigger, outcome: early.outcome, reason: early.reason, changes: [], details: decided.details });
+          return early;
+        }
+        const { draft, reason, alerts, details } = decided;
+        const changes = diffRendered(snapshot.existing, draft.rendered, id);
+        if (changes.size === 0) {
+          const why = draft.plan.unmet.length > 0 ? `no manifest change (capacity: ${draft.plan.unmet.map((u) => `${u.model} short ${u.replicas}`).join(", ")})` : "no manifest change";
+          await record({ id, phase: "outcome", trigger, outcome: "no-op", reason: why, changes: [], details });
+          return { decisionId: id, outcome: "no-op", reason: why, commit: null, changes: [], alerts };
+        }
+        const problems = deps.validate?.(draft.rendered) ?? [];
+        if (problems.length > 0) {
+          throw new InvariantError("rendered manifests fail schema validation; nothing committed", { problems: problems.slice(0, 20) });
+        }
+        const gpuDelta = draft.gpusAfter - draft.gpusBefore;
+        if (snapshot.config.policy.advisory) {
+          await record({ id, phase: "outcome", trigger, outcome: "advised", reason: "policy.advisory: decided, not committed", changes: draft.changes, gpuDelta, details: { ...details, plan: formatPlan(draft.plan) } });
+          return { decisionId: id, outcome: "advised", reason: "policy.advisory", commit: null, changes: draft.changes, alerts };
+        }
+        if (!intentWritten) {
+          await record({ id, phase: "intent", trigger, reason: reason.lines.join("; "), changes: draft.changes, gpuDelta, details });
+          intentWritten = true;
+        }
+        changes.set(STATE_PATH, serializeState(draft.nextState));
+        const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size });
+        try {
+          const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes, message });
+          await record({ id, phase: "outcome", trigger, outcome: "applied", reason: reason.lines.join("; "), changes: draft.changes, gpuDelta, commit, details });
+          return { decisionId: id, outcome: "applied", reason: reason.lines.join("; "), commit, changes: draft.changes, alerts };
+        } catch (error) {
+          if (error instanceof ConflictError && attempt < maxAttempts) continue; // the branch moved: reload and redo
+          throw error;
+        }
+      }
+      throw new ConflictError("rendered branch kept moving; gave up", { attempts: maxAttempts });
+    } catch (error) {
+      const message = isKnownError(error) ? error.message : String(error);
+      await record({ id, phase: "outcome", trigger, outcome: "failed", reason: message.split("\n")[0] ?? message, changes: [], error: message }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  return {
+    onAlert(group, trigger) {
+      return queue.run(() =>
+        run(trigger, async (snapshot, now) => {
+          const served = snapshot.config.models.map((m) => m.servedModelName ?? m.name);
+          const levels = deps.metrics ? await deps.metrics.readLevels(served, snapshot.config.cluster.namespace) : undefined;
+          const signal = decideFromAlerts({ config: snapshot.config, state: snapshot.state, group, now, ...(levels ? { levels } : {}) });
+          const details: Record<string, unknown> = {
+            groupKey: group.groupKey,
+            alerts: signal.alerts,
+            ...(signal.partialGroup ? { partial_group: true, truncated: signal.partialGroup.truncated } : {}),
+          };
+          const acted = signal.alerts.filter((a) => a.outcome === "act");
+          if (acted.length === 0) {
+            const early = summarizeInaction(signal.alerts);
+            return { early: { ...early, decisionId: "", commit: null, changes: [], alerts: signal.alerts }, details };
+          }
+          const draft = draftDecision(snapshot, signal.desiredReplicas, { signalTimes: signal.signalTimes, keysToRecord: signal.keysToRecord }, now);
+          const names = [...new Set(acted.map((a) => a.alertname ?? "?"))].join(", ");
+          const reason: DecisionReason = { short: names, lines: acted.map((a) => `${a.alertname ?? "?"} ${a.status} for ${a.model ?? "?"}: ${a.detail}`) };
+          return { draft, reason, alerts: signal.alerts, details };
+        }),
+      );
+    },
+
+    reconcile(trigger) {
+      return queue.run(() =>
+        run(trigger, async (snapshot, now) => {
+          if (snapshot.config.policy.freeze && snapshot.renderedHead !== null) {
+            return { early: { decisionId: "", outcome: "no-op", reason: "freeze", commit: null, changes: [], alerts: [] }, details: {} };
+          }
+          const reserves = currentReserves(snapshot.config, snapshot.state);
+          const desired = Object.fromEntries(
+            snapshot.config.models.map((m) => [m.name, Math.min(m.replicas.max, Math.max(m.replicas.min, reserves[m.name] ?? m.replicas.min))]),
+          );
+          const draft = draftDecision(snapshot, desired, null, now);
+          const reason: DecisionReason = {
+            short: trigger.kind === "cli" ? "render" : trigger.kind,
+            lines: [`render of ${snapshot.config.cluster.name} from ${snapshot.configCommit.slice(0, 12)} (${trigger.kind} ${trigger.ref})`],
+          };
+          return { draft, reason, alerts: [], details: { configCommit: snapshot.configCommit } };
+        }),
+      );
+    },
+
+    async describe() {
+      const snapshot = await loadSnapshot(deps.repo, deps.branches);
+      const draft = draftDecision(snapshot, currentReserves(snapshot.config, snapshot.state), null, deps.clock.now());
+      return formatPlan(draft.plan);
+    },
+  };
+}
+
+/** When no alert acts: ignored if all ignored, rejected if all rejected, else no-op; reasons joined. */
+function summarizeInaction(alerts: readonly AlertDecision[]): { outcome: AuditOutcome; reason: string } {
+  const reasons = [...new Set(alerts.map((a) => a.reason))].join("; ") || "no alerts";
+  if (alerts.length > 0 && alerts.every((a) => a.outcome === "ignored")) return { outcome: "ignored", reason: reasons };
+  if (alerts.length > 0 && alerts.every((a) => a.outcome === "rejected")) return { outcome: "rejected", reason: reasons };
+  if (alerts.length > 0 && alerts.every((a) => a.reason === "duplicate")) return { outcome: "no-op", reason: "duplicate" };
+  return { outcome: "no-op", reason: reasons };
+}

@@ -1,0 +1,30 @@
+export { planFleet, summarizeShape, FIRST_FIT_DECREASING, type PlanFleetInput } from "./plan-fleet.js";
+export { chooseReplicaShape, tensorParallelProblem } from "./shape.js";
+export {
+  estimateReplicaMemory,
+  describeMemory,
+  kvBytesPerTokenOf,
+  weightBytesOf,
+  bytesPerParameter,
+  overheadGiBOf,
+  formatCount,
+  formatGiB,
+  GIB,
+  type ReplicaMemoryInput,
+} from "./memory.js";
+export { formatPlan } from "./format-plan.js";
+export type {
+  FleetPlacement,
+  FleetPlan,
+  GpuPlacement,
+  MemoryEstimate,
+  MigInstance,
+  ModelPlan,
+  NodePlacement,
+  PoolPlacement,
+  PoolSummary,
+  ReplicaShape,
+  ShapeCandidate,
+  ShapeResult,
+  UnmetDemand,
+} from "./types.js";

@@ -1,0 +1,99 @@
+/**
+ * Wiring for local mode (and the Lambda function until a GitHub adapter lands): a bare git repository
+ * in the data dir as the GitOps repo, a JSONL file as the audit log, the same controller and handler.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createJsonlAuditSink } from "../audit/index.js";
+import type { AuditSink } from "../audit/port.js";
+import { loadFleetConfig } from "../config/index.js";
+import { createController, newDecisionId, systemClock, type Clock, type Controller, type DecisionResult } from "../controller/index.js";
+import { ConfigError } from "../errors.js";
+import { createLocalGitRepo, initBareRepo } from "../gitops/index.js";
+import type { GitOpsRepo } from "../gitops/port.js";
+import { createAlertmanagerHandler, type HttpRequest, type HttpResponse } from "../http/index.js";
+import { createPrometheusMetricsSource } from "../metrics/index.js";
+import { validateManifests } from "../validate/index.js";
+import type { Settings } from "./settings.js";
+
+export interface LocalRuntime {
+  readonly settings: Settings;
+  readonly repo: GitOpsRepo;
+  readonly audit: AuditSink;
+  readonly controller: Controller;
+  readonly gitDir: string;
+  readonly auditPath: string;
+  readonly token: string;
+  readonly handleAlertmanager: (request: HttpRequest) => Promise<HttpResponse>;
+  /** Seed the config branch when missing and commit the first render. */
+  bootstrap(): Promise<DecisionResult>;
+  /** True once the rendered branch exists. */
+  isReady(): Promise<boolean>;
+}
+
+export async function createLocalRuntime(settings: Settings, clock: Clock = systemClock): Promise<LocalRuntime> {
+  const gitDir = path.join(settings.dataDir, "gitops");
+  const auditPath = path.join(settings.dataDir, "audit.jsonl");
+  await mkdir(settings.dataDir, { recursive: true });
+  await initBareRepo(gitDir);
+  const repo = createLocalGitRepo({ gitDir });
+  const audit = createJsonlAuditSink({ path: auditPath });
+  const token = settings.alertmanagerToken ?? (await readOrCreateToken(path.join(settings.dataDir, "alertmanager-token")));
+  const ids = () => newDecisionId(clock.now());
+  const controller = createController({
+    repo,
+    audit,
+    clock,
+    newDecisionId: ids,
+    branches: { config: settings.configBranch, rendered: settings.renderedBranch, configPath: settings.configPath },
+    metrics: settings.prometheusUrl ? createPrometheusMetricsSource({ baseUrl: settings.prometheusUrl, timeoutMs: 2000 }) : null,
+    validate: validateManifests,
+  });
+  const handleAlertmanager = createAlertmanagerHandler({ controller, audit, clock, newDecisionId: ids, bearerToken: token, decisionTimeoutMs: settings.decisionTimeoutMs });
+
+  return {
+    settings,
+    repo,
+    audit,
+    controller,
+    gitDir,
+    auditPath,
+    token,
+    handleAlertmanager,
+    async bootstrap() {
+      if ((await repo.head(settings.configBranch)) === null) {
+        let seed: string;
+        try {
+          seed = await readFile(settings.seedConfigPath, "utf8");
+        } catch (cause) {
+          throw new ConfigError(`cannot read the seed config ${settings.seedConfigPath}`, {}, { cause });
+        }
+        loadFleetConfig(seed, path.basename(settings.seedConfigPath)); // fail fast with file:line errors
+        await repo.commit({
+          branch: settings.configBranch,
+          expectedHead: null,
+          changes: new Map([[settings.configPath, seed]]),
+          message: `Seed ${settings.configPath} from ${path.relative(process.cwd(), settings.seedConfigPath) || settings.seedConfigPath}\n`,
+        });
+      }
+      return controller.reconcile({ kind: "cli", ref: "startup" });
+    },
+    async isReady() {
+      return (await repo.head(settings.renderedBranch)) !== null;
+    },
+  };
+}
+
+/** Reuse the token in `file`, or create a random one (0600) so restarts keep it. */
+async function readOrCreateToken(file: string): Promise<string> {
+  try {
+    const existing = (await readFile(file, "utf8")).trim();
+    if (existing.length >= 16) return existing;
+  } catch {
+    // absent: create below
+  }
+  const token = randomBytes(24).toString("base64url");
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
