@@ -136,13 +136,24 @@ export function createController(deps: ControllerDeps): Controller {
             ...(signal.partialGroup ? { partial_group: true, truncated: signal.partialGroup.truncated } : {}),
           };
           const acted = signal.alerts.filter((a) => a.outcome === "act");
-          if (acted.length === 0) {
+          // A human change of fleet.yaml since the last render (e.g. a lowered replicas.max) is applied
+          // with the next decision even when no alert acts: clamps are changes too (FIELD-REPORTS #14).
+          const clamps = signal.changes.filter((c) => !acted.some((a) => a.model === c.model));
+          const configChanged = snapshot.state.configCommit !== null && snapshot.state.configCommit !== snapshot.configCommit;
+          if (acted.length === 0 && clamps.length === 0 && !configChanged) {
             const early = summarizeInaction(signal.alerts);
             return { early: { ...early, decisionId: "", commit: null, changes: [], alerts: signal.alerts }, details };
           }
           const draft = draftDecision(snapshot, signal.desiredReplicas, { signalTimes: signal.signalTimes, keysToRecord: signal.keysToRecord }, now);
           const names = [...new Set(acted.map((a) => a.alertname ?? "?"))].join(", ");
-          const reason: DecisionReason = { short: names, lines: acted.map((a) => `${a.alertname ?? "?"} ${a.status} for ${a.model ?? "?"}: ${a.detail}`) };
+          const reason: DecisionReason = {
+            short: names || "fleet.yaml changed",
+            lines: [
+              ...acted.map((a) => `${a.alertname ?? "?"} ${a.status} for ${a.model ?? "?"}: ${a.detail}`),
+              ...clamps.map((c) => `${c.model}: ${c.reason}`),
+              ...(configChanged ? [`fleet.yaml changed on ${deps.branches.config}: ${snapshot.state.configCommit?.slice(0, 12)} → ${snapshot.configCommit.slice(0, 12)}`] : []),
+            ],
+          };
           return { draft, reason, alerts: signal.alerts, details };
         }),
       );
