@@ -2,7 +2,7 @@
 // `npm run typecheck`, not here. Two projects: the fast suite (`unit`) and the real-process suite (`e2e`).
 const swc = [
   "@swc/jest",
-  { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } },
+  { jsc: { parser: { syntax: "typescript" }, target: "es2022", experimental: { keepImportAttributes: true } }, module: { type: "es6" } },
 ];
 const common = {
   extensionsToTreatAsEsm: [".ts"],

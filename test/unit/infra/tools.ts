@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 
 export const SETUP_HINT =
-  "install Prometheus and Alertmanager: run the project's setup script, or " +
+  "install Prometheus and Alertmanager: run `npm run setup:e2e`, or " +
   "`apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus prometheus-alertmanager` " +
   "(TOOLCHAIN.md, Prometheus and Alertmanager)";
 
