@@ -104,3 +104,12 @@ describe("renderAlertmanagerConfig", () => {
     expect(() => renderAlertmanagerConfig(options)).toThrow(ConfigError);
   });
 });
+
+describe("manifests/ starter repository", () => {
+  it("ships the same app-of-apps as infra/", () => {
+    const infraCopy = readFileSync(new URL("../../../infra/argocd/app-of-apps.yaml", import.meta.url), "utf8");
+    const starterCopy = readFileSync(new URL("../../../manifests/app-of-apps.yaml", import.meta.url), "utf8");
+
+    expect(starterCopy).toBe(infraCopy);
+  });
+});
