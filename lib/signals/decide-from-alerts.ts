@@ -94,7 +94,7 @@ export function decideFromAlerts(input: DecideFromAlertsInput): SignalDecision {
       targetReplicas: null,
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
-      timeMs: signalTimeMs(alert),
+      timeMs: signalTimeMs(alert, nowMs),
       candidate: null,
       record: false,
     };
@@ -145,10 +145,13 @@ function stateTimeMs(iso: string | null, model: string, field: string): number |
   return ms;
 }
 
-/** startsAt for a firing alert; endsAt (or startsAt when absent) for a resolved one. */
-function signalTimeMs(alert: Alert): number {
+/**
+ * startsAt for a firing alert; endsAt (or startsAt when absent) for a resolved one — never later than
+ * `now`: a sender's clock skew or a forged future time must not make every later signal look stale.
+ */
+function signalTimeMs(alert: Alert, nowMs: number): number {
   const iso = alert.status === "firing" ? alert.startsAt : (alert.endsAt ?? alert.startsAt);
-  return Date.parse(iso); // our own normalised toISOString() output
+  return Math.min(Date.parse(iso), nowMs); // our own normalised toISOString() output
 }
 
 function settle(d: Draft, outcome: AlertDecision["outcome"], reason: AlertDecision["reason"], detail: string): void {

@@ -314,3 +314,13 @@ describe("decideFromAlerts with several alerts", () => {
     expect(act).toThrow(InvariantError);
   });
 });
+
+describe("decideFromAlerts with a sender clock ahead of ours", () => {
+  it("records a future startsAt as now, so later signals are not stale", () => {
+    const future = new Date(NOW.getTime() + 365 * 24 * 3600 * 1000).toISOString();
+
+    const decision = decideFromAlerts({ config: fleet(), state: stateWith({ "llama-3-8b": { reservedReplicas: 2 } }), group: groupOf([{ startsAt: future, value: "23" }]), now: NOW });
+
+    expect(decision.signalTimes["llama-3-8b"]).toBe(NOW.toISOString());
+  });
+});
