@@ -5,7 +5,10 @@ import { parse } from "yaml";
 import { ALERT_NAMES, buildAlertRules, renderPrometheusRule, renderRuleFile } from "../../../infra/alert-rules.js";
 import { renderAlertmanagerConfig } from "../../../infra/alertmanager-config.js";
 import { GENERATED_FILES, INFRA_DIR, generateInfraFiles } from "../../../infra/generate.js";
+import { loadFleetConfig } from "../../../lib/config/index.js";
 import { ConfigError } from "../../../lib/errors.js";
+import { planFleet } from "../../../lib/planner/index.js";
+import { renderFleet } from "../../../lib/render/index.js";
 import { kedaCappedQuery, requestsInFlightQuery, requestsWaitingQuery } from "../../../lib/metrics/index.js";
 
 describe("generated infra files", () => {
@@ -111,5 +114,17 @@ describe("manifests/ starter repository", () => {
     const starterCopy = readFileSync(new URL("../../../manifests/app-of-apps.yaml", import.meta.url), "utf8");
 
     expect(starterCopy).toBe(infraCopy);
+  });
+
+  it("names the app-of-apps differently from the child Application it syncs, so neither overwrites the other", () => {
+    const parent = parse(readFileSync(new URL("../../../manifests/app-of-apps.yaml", import.meta.url), "utf8")) as { metadata: { name: string; namespace: string }; spec: { source: { path: string } } };
+    const config = loadFleetConfig(readFileSync(new URL("../../../manifests/fleet.yaml", import.meta.url), "utf8"));
+    const desired = Object.fromEntries(config.models.map((m) => [m.name, 1]));
+    const files = renderFleet({ config, plan: planFleet({ config, desiredReplicas: desired, current: null }) });
+
+    const child = parse(files.get(`${parent.spec.source.path}/application.yaml`)!) as { metadata: { name: string; namespace: string } };
+
+    expect(child.metadata.namespace).toBe(parent.metadata.namespace);
+    expect(child.metadata.name).not.toBe(parent.metadata.name);
   });
 });
