@@ -42,16 +42,14 @@ export function loadFleetConfig(text: string, fileName = "fleet.yaml"): FleetCon
 
   const parsed = fleetConfigSchema.safeParse(data ?? {});
   const lineOf = (path: readonly PathKey[]) => lineOfPath(doc, lineCounter, path);
-  if (!parsed.success) {
-    throw failure(fileName, parsed.error.issues.map((i) => toIssue(i, fileName, lineOf)));
-  }
-  const crossIssues = checkCrossReferences(parsed.data).map(({ path, message }) => ({
-    path: formatPath(path),
-    message,
-    file: fileName,
-    line: lineOf(path),
-  }));
-  if (crossIssues.length > 0) throw failure(fileName, crossIssues);
+  // Cross-reference checks read the raw data, so they are reported together with schema problems
+  // (all problems at once), not only after the schema passes.
+  const issues: InputIssue[] = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => toIssue(i, fileName, lineOf))),
+    ...checkCrossReferences(data).map(({ path, message }) => ({ path: formatPath(path), message, file: fileName, line: lineOf(path) })),
+  ];
+  const unique = issues.filter((issue, i) => issues.findIndex((o) => o.path === issue.path && o.message === issue.message) === i);
+  if (unique.length > 0 || !parsed.success) throw failure(fileName, unique);
   return parsed.data;
 }
 
@@ -103,48 +101,78 @@ interface CrossIssue {
   message: string;
 }
 
-/** Checks that span several fields: unique names, pool references, scale-to-zero, MIG label mode. */
-function checkCrossReferences(config: FleetConfig): CrossIssue[] {
+type Raw = Record<string, unknown>;
+const asObject = (v: unknown): Raw => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : {});
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const asNumber = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Checks that span several fields: unique names, pool references, scale-to-zero, MIG label mode.
+ * Reads the raw parsed YAML defensively (fields of the wrong type are the schema's to report) and
+ * applies the schema's defaults where it needs them (autoscaler `keda`, labelMode `nodePool`).
+ */
+function checkCrossReferences(data: unknown): CrossIssue[] {
   const issues: CrossIssue[] = [];
+  const root = asObject(data);
   const poolNames = new Set<string>();
-  config.pools.forEach((pool, i) => {
-    if (poolNames.has(pool.name)) issues.push({ path: ["pools", i, "name"], message: `duplicate pool name '${pool.name}'` });
-    poolNames.add(pool.name);
-    if (pool.nodeNames !== undefined && pool.nodeNames.length !== pool.nodes) {
-      issues.push({ path: ["pools", i, "nodeNames"], message: `lists ${pool.nodeNames.length} node names but the pool has nodes: ${pool.nodes}` });
+  asArray(root["pools"]).forEach((value, i) => {
+    const pool = asObject(value);
+    const name = asString(pool["name"]);
+    const nodes = asNumber(pool["nodes"]);
+    const gpusPerNode = asNumber(pool["gpusPerNode"]);
+    const mig = asObject(pool["mig"]);
+    if (name !== undefined) {
+      if (poolNames.has(name)) issues.push({ path: ["pools", i, "name"], message: `duplicate pool name '${name}'` });
+      poolNames.add(name);
     }
-    if (pool.mig.enabled && pool.mig.labelMode === "nodeLabels" && pool.nodeNames === undefined) {
+    if (Array.isArray(pool["nodeNames"]) && nodes !== undefined && pool["nodeNames"].length !== nodes) {
+      issues.push({ path: ["pools", i, "nodeNames"], message: `lists ${pool["nodeNames"].length} node names but the pool has nodes: ${nodes}` });
+    }
+    if (mig["enabled"] === true && mig["labelMode"] === "nodeLabels" && pool["nodeNames"] === undefined) {
       issues.push({ path: ["pools", i, "mig", "labelMode"], message: "labelMode nodeLabels needs nodeNames (one per node) to label each node" });
     }
-    if (pool.quotaGpus !== null && pool.quotaGpus > pool.nodes * pool.gpusPerNode) {
-      issues.push({ path: ["pools", i, "quotaGpus"], message: `quotaGpus ${pool.quotaGpus} exceeds the pool's ${pool.nodes * pool.gpusPerNode} GPUs` });
+    const quota = asNumber(pool["quotaGpus"]);
+    if (quota !== undefined && nodes !== undefined && gpusPerNode !== undefined && quota > nodes * gpusPerNode) {
+      issues.push({ path: ["pools", i, "quotaGpus"], message: `quotaGpus ${quota} exceeds the pool's ${nodes * gpusPerNode} GPUs` });
     }
   });
   const modelNames = new Set<string>();
   const served = new Map<string, string>();
-  config.models.forEach((model, i) => {
-    if (modelNames.has(model.name)) issues.push({ path: ["models", i, "name"], message: `duplicate model name '${model.name}'` });
-    modelNames.add(model.name);
-    const servedName = model.servedModelName ?? model.name;
-    const other = served.get(servedName);
-    if (other !== undefined) issues.push({ path: ["models", i, "servedModelName"], message: `served model name '${servedName}' is also used by model '${other}'; alerts could not tell them apart` });
-    served.set(servedName, model.name);
-    if (!poolNames.has(model.pool)) issues.push({ path: ["models", i, "pool"], message: `no pool named '${model.pool}' (pools: ${[...poolNames].join(", ")})` });
-    if (model.autoscaler === "keda" && model.replicas.min === 0 && model.wakeUp === null) {
+  const models = asArray(root["models"]).map(asObject);
+  models.forEach((model, i) => {
+    const name = asString(model["name"]);
+    if (name !== undefined) {
+      if (modelNames.has(name)) issues.push({ path: ["models", i, "name"], message: `duplicate model name '${name}'` });
+      modelNames.add(name);
+      const servedName = asString(model["servedModelName"]) ?? name;
+      const other = served.get(servedName);
+      if (other !== undefined) issues.push({ path: ["models", i, "servedModelName"], message: `served model name '${servedName}' is also used by model '${other}'; alerts could not tell them apart` });
+      served.set(servedName, name);
+    }
+    const pool = asString(model["pool"]);
+    if (pool !== undefined && Array.isArray(root["pools"]) && !poolNames.has(pool)) {
+      issues.push({ path: ["models", i, "pool"], message: `no pool named '${pool}' (pools: ${[...poolNames].join(", ")})` });
+    }
+    const autoscaler = model["autoscaler"] ?? "keda";
+    const replicas = asObject(model["replicas"]);
+    const wakeUp = model["wakeUp"] ?? null;
+    if (autoscaler === "keda" && replicas["min"] === 0 && wakeUp === null) {
       issues.push({
         path: ["models", i, "replicas", "min"],
         message:
           "replicas.min 0 needs a wakeUp trigger ({query, threshold}) on a metric that exists with no model pods (a router or gateway request rate): at 0 replicas no vLLM pod exports vllm:* metrics, so KEDA could never wake the model",
       });
     }
-    if (model.autoscaler === "none" && model.replicas.min === 0 && (model.replicas.initial ?? 0) === 0) {
+    if (autoscaler === "none" && replicas["min"] === 0 && (asNumber(replicas["initial"]) ?? 0) === 0) {
       issues.push({ path: ["models", i, "replicas"], message: "autoscaler none with replicas.min 0 and no initial would never run a replica" });
     }
   });
-  if (config.models.some((m) => m.autoscaler === "keda") && config.cluster.prometheus.serverAddress === undefined) {
+  const cluster = asObject(root["cluster"]);
+  if (models.some((m) => (m["autoscaler"] ?? "keda") === "keda") && asObject(cluster["prometheus"])["serverAddress"] === undefined && root["cluster"] !== undefined) {
     issues.push({ path: ["cluster", "prometheus", "serverAddress"], message: "required when any model uses autoscaler keda (KEDA's Prometheus scaler queries it)" });
   }
-  if (config.cluster.argocd.repoURL === undefined) {
+  if (root["cluster"] !== undefined && asObject(cluster["argocd"])["repoURL"] === undefined) {
     issues.push({ path: ["cluster", "argocd", "repoURL"], message: "required: the rendered Argo CD Application points at this repository" });
   }
   return issues;

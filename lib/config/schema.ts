@@ -53,6 +53,14 @@ export const architectureNumbersSchema = z.strictObject({
   /** Vocabulary size (for the 4-bit embedding/lm_head estimate); optional. */
   vocabSize: z.number().int().positive().optional(),
   supportsPipelineParallel: z.boolean().default(true),
+}).superRefine((a, ctx) => {
+  // vLLM's attention layers shard query heads in groups over KV heads (grouped-query attention).
+  if (a.attentionHeads % a.kvHeads !== 0) {
+    ctx.addIssue({ code: "custom", path: ["kvHeads"], message: `attentionHeads (${a.attentionHeads}) must be a multiple of kvHeads (${a.kvHeads})` });
+  }
+  if (a.headDim === undefined && a.hiddenSize % a.attentionHeads !== 0) {
+    ctx.addIssue({ code: "custom", path: ["headDim"], message: `required: hiddenSize (${a.hiddenSize}) is not a multiple of attentionHeads (${a.attentionHeads}), so the head dimension cannot be derived` });
+  }
 });
 export type ArchitectureNumbers = z.infer<typeof architectureNumbersSchema>;
 

@@ -42,9 +42,10 @@ describe("loadFleetConfig", () => {
       expect.arrayContaining([
         expect.objectContaining({ path: "cluster.name", line: lineOf("name: Prod_US") }),
         expect.objectContaining({ path: "models[1].replicas.initial", line: lineOf("initial: 9") }),
+        expect.objectContaining({ path: "models[2].pool", line: lineOf("pool: h200") }),
       ]),
     );
-    expect(error.issues).toHaveLength(2);
+    expect(error.issues).toHaveLength(3);
     expect(error.message).toContain(`fleet.yaml:${lineOf("name: Prod_US")}: cluster.name`);
   });
 
@@ -93,5 +94,31 @@ describe("loadFleetConfig type errors", () => {
     const error = problemsOf(example.replace("    image: vllm/vllm-openai:v0.11.0\n    pool: h100\n", "    pool: h100\n"));
 
     expect(error.issues[0]).toMatchObject({ path: "models[2].image", message: "required" });
+  });
+});
+
+describe("loadFleetConfig collects everything", () => {
+  it("reports schema and cross-reference problems in one pass", () => {
+    const text = example
+      .replace("name: prod-us-east-1", "name: Prod_US")
+      .replace(/nodes: 2\b/, 'nodes: "two"')
+      .replace("pool: h100\n", "pool: a10\n")
+      .replace("replicas: {min: 1, max: 8, initial: 1}", "replicas: {min: 0, max: 8, initial: 1}");
+
+    const error = problemsOf(text);
+
+    expect(error.issues.map((i) => i.path).sort()).toEqual(["cluster.name", "models[1].replicas.min", "models[2].pool", "pools[0].nodes"]);
+    expect(error.issues.every((i) => typeof i.line === "number")).toBe(true);
+  });
+
+  it("refuses an inline architecture whose heads cannot be grouped", () => {
+    const text = example.replace(
+      "architecture: llama-3-70b",
+      "architecture: {parameters: 7.0e9, layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 7, intermediateSize: 14336}",
+    );
+
+    const error = problemsOf(text);
+
+    expect(error.issues).toEqual([expect.objectContaining({ path: "models[2].architecture.kvHeads", message: "attentionHeads (32) must be a multiple of kvHeads (7)" })]);
   });
 });
