@@ -22,6 +22,8 @@ export interface CommitMessageInput {
   readonly gpusBefore: number;
   readonly gpusAfter: number;
   readonly filesChanged: number;
+  /** GPUs re-sliced (from `describeMigChanges`); each needs its node drained before the MIG manager applies it. */
+  readonly migChanges?: readonly string[];
 }
 
 function describeChange(change: AuditChange): string {
@@ -53,6 +55,7 @@ export function buildCommitMessage(input: CommitMessageInput): string {
     "Changes:",
     ...(changes.length > 0 ? changes.map((c) => `- ${describeChange(c)}`) : ["- manifests re-rendered; no reserve or shape changed"]),
     "",
+    ...(input.migChanges !== undefined && input.migChanges.length > 0 ? ["MIG layouts (nvidia.com/mig.config changes; the MIG manager does not drain pods):", ...input.migChanges.map((l) => `- ${l}`), ""] : []),
     `GPUs used: ${input.gpusBefore} → ${input.gpusAfter} of ${plan.gpusTotal} (${delta >= 0 ? "+" : ""}${delta})`,
     `Plan: solver ${plan.solver}${plan.lowerBoundGpus !== null ? `, lower bound ${plan.lowerBoundGpus} GPUs` : ""}${plan.disruptive ? ", DISRUPTIVE (re-slices GPUs or changes TP/PP)" : ""}`,
     ...(plan.unmet.length > 0 ? ["Unmet demand:", ...plan.unmet.map((u) => `- ${u.model}: ${u.replicas} replica(s): ${u.reason}`)] : []),

@@ -12,6 +12,7 @@ import { decideFromAlerts, type AlertDecision, type AlertGroup } from "../signal
 import { serializeState, STATE_PATH } from "../state/index.js";
 import type { Clock } from "./clock.js";
 import { buildCommitMessage, type DecisionReason } from "./commit-message.js";
+import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
 import { currentReserves, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
 import { loadSnapshot, type Branches } from "./load-snapshot.js";
@@ -105,7 +106,8 @@ export function createController(deps: ControllerDeps): Controller {
           intentWritten = true;
         }
         changes.set(STATE_PATH, serializeState(draft.nextState));
-        const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size });
+        const migChanges = describeMigChanges(snapshot.state.plan, draft.plan.placement);
+        const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size, migChanges });
         try {
           const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes, message });
           await record({ id, phase: "outcome", trigger, outcome: "applied", reason: reason.lines.join("; "), changes: draft.changes, gpuDelta, commit, details });
