@@ -134,7 +134,8 @@ export function createController(deps: ControllerDeps): Controller {
           const signal = decideFromAlerts({ config: snapshot.config, state: snapshot.state, group, now, ...(levels ? { levels } : {}) });
           const details: Record<string, unknown> = {
             groupKey: group.groupKey,
-            alerts: signal.alerts,
+            alerts: boundAlerts(signal.alerts),
+            ...(signal.alerts.length > AUDIT_ALERTS ? { alertsOmitted: signal.alerts.length - AUDIT_ALERTS } : {}),
             ...(signal.partialGroup ? { partial_group: true, truncated: signal.partialGroup.truncated } : {}),
           };
           const acted = signal.alerts.filter((a) => a.outcome === "act");
@@ -196,4 +197,12 @@ function summarizeInaction(alerts: readonly AlertDecision[]): { outcome: AuditOu
   if (alerts.length > 0 && alerts.every((a) => a.outcome === "rejected")) return { outcome: "rejected", reason: reasons };
   if (alerts.length > 0 && alerts.every((a) => a.reason === "duplicate")) return { outcome: "no-op", reason: "duplicate" };
   return { outcome: "no-op", reason: reasons };
+}
+
+/** Per-alert results kept in one audit record; long label values are cut, so a record stays small. */
+const AUDIT_ALERTS = 100;
+
+function boundAlerts(alerts: readonly AlertDecision[]): AlertDecision[] {
+  const clip = <T extends string | null>(text: T): T => (text !== null && text.length > 200 ? `${text.slice(0, 200)}…` : text) as T;
+  return alerts.slice(0, AUDIT_ALERTS).map((a) => ({ ...a, key: clip(a.key), alertname: clip(a.alertname), model: clip(a.model), servedModelName: clip(a.servedModelName), detail: clip(a.detail) }));
 }

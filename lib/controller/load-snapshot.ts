@@ -29,7 +29,13 @@ export async function loadSnapshot(repo: GitOpsRepo, branches: Branches): Promis
     config = loadFleetConfig(text, branches.configPath);
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      throw new UpstreamError(`${branches.configPath} on '${branches.config}' (${configCommit.slice(0, 12)}) is invalid; fix it and retries will go through:\n${error.message}`, { issues: error.issues }, { cause: error });
+      const first = error.issues[0];
+      const where = first ? `${first.file ?? branches.configPath}:${first.line ?? "?"}: ${first.path ? `${first.path}: ` : ""}${first.message}` : error.message;
+      throw new UpstreamError(
+        `${branches.configPath} on '${branches.config}' (${configCommit.slice(0, 12)}) is invalid (${error.issues.length} problem${error.issues.length === 1 ? "" : "s"}; first ${where}); fix it and retries will go through`,
+        { issues: error.issues },
+        { cause: error },
+      );
     }
     throw error;
   }

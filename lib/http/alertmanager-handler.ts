@@ -54,15 +54,15 @@ export function createAlertmanagerHandler(deps: AlertmanagerHandlerDeps): (reque
         }
         throw new UnauthorizedError("missing or wrong bearer token");
       }
-      const contentType = request.headers["content-type"] ?? "";
-      if (!/^application\/json\b/i.test(contentType)) {
-        throw new InvalidInputError(`content-type must be application/json, got '${contentType || "none"}'`, [], { httpStatus: 415 });
-      }
-      if (Buffer.byteLength(request.body, "utf8") > MAX_BODY_BYTES) {
-        throw new InvalidInputError(`body exceeds ${MAX_BODY_BYTES} bytes`, [], { httpStatus: 413 });
-      }
       let group;
       try {
+        const contentType = request.headers["content-type"] ?? "";
+        if (!/^application\/json\b/i.test(contentType)) {
+          throw new InvalidInputError(`content-type must be application/json, got '${contentType.slice(0, 100) || "none"}'`, [], { httpStatus: 415 });
+        }
+        if (request.bodyTooLarge === true || Buffer.byteLength(request.body, "utf8") > MAX_BODY_BYTES) {
+          throw new InvalidInputError(`body exceeds ${MAX_BODY_BYTES} bytes`, [], { httpStatus: 413 });
+        }
         let json: unknown;
         try {
           json = JSON.parse(request.body);
@@ -71,7 +71,7 @@ export function createAlertmanagerHandler(deps: AlertmanagerHandlerDeps): (reque
         }
         group = parseAlertmanagerPayload(json);
       } catch (error) {
-        if (error instanceof InvalidInputError) await audit("rejected", error.message.split("\n")[0] ?? "invalid payload", { error: error.message });
+        if (error instanceof InvalidInputError) await audit("rejected", error.message.split("\n")[0] ?? "invalid payload", { error: error.message.slice(0, 2000), details: { httpStatus: error.httpStatus } });
         throw error;
       }
 
@@ -83,12 +83,21 @@ export function createAlertmanagerHandler(deps: AlertmanagerHandlerDeps): (reque
         reason: result.reason,
         commit: result.commit,
         changes: result.changes,
-        alerts: result.alerts.map((a) => ({ alertname: a.alertname, model: a.model, status: a.status, outcome: a.outcome, reason: a.reason, detail: a.detail })),
+        // Bounded: the first RESPONSE_ALERTS alerts, long strings cut, so a large payload is not echoed back.
+        alerts: result.alerts.slice(0, RESPONSE_ALERTS).map((a) => ({ alertname: clip(a.alertname), model: clip(a.model), status: a.status, outcome: a.outcome, reason: a.reason, detail: clip(a.detail) })),
+        alertsOmitted: Math.max(0, result.alerts.length - RESPONSE_ALERTS),
       });
     } catch (error) {
       return errorResponse(error);
     }
   };
+}
+
+/** Per-alert results returned in a response (the audit record keeps its own bound). */
+const RESPONSE_ALERTS = 100;
+
+function clip<T extends string | null>(text: T, max = 300): T {
+  return (text !== null && text.length > max ? `${text.slice(0, max)}…` : text) as T;
 }
 
 /** Resolve with the decision, or throw UpstreamError after `ms` (the decision itself goes on and finishes). */

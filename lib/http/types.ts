@@ -4,8 +4,10 @@ export interface HttpRequest {
   readonly path: string;
   /** Header names lower-cased. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The raw body as received (UTF-8). */
+  /** The raw body as received (UTF-8); empty when `bodyTooLarge`. */
   readonly body: string;
+  /** Set by a transport that stopped reading past MAX_BODY_BYTES (the handler answers 413 after checking auth). */
+  readonly bodyTooLarge?: boolean;
 }
 
 export interface HttpResponse {

@@ -18,7 +18,7 @@ export async function startLocalServer(runtime: LocalRuntime, options: { port: n
   const server = http.createServer((req, res) => {
     void route(runtime, req).then(
       (response) => send(res, response),
-      () => send(res, jsonResponse(500, { error: "internal error" })),
+      () => send(res, jsonResponse(500, { error: "internal error", kind: "Error" })),
     );
   });
   const host = options.host ?? "127.0.0.1";
@@ -44,15 +44,12 @@ async function route(runtime: LocalRuntime, req: http.IncomingMessage): Promise<
     return (await runtime.isReady()) ? jsonResponse(200, { status: "ok" }) : jsonResponse(503, { status: "starting", reason: "first render not committed yet" });
   }
   if (path === "/alertmanager") {
-    if (req.method !== "POST") return { ...jsonResponse(405, { error: "use POST" }), headers: { "content-type": "application/json; charset=utf-8", allow: "POST" } };
+    if (req.method !== "POST") return { ...jsonResponse(405, { error: "use POST", kind: "MethodNotAllowed" }), headers: { "content-type": "application/json; charset=utf-8", allow: "POST" } };
     const body = await readBody(req);
-    if (body === null) {
-      return jsonResponse(413, { error: `body exceeds ${MAX_BODY_BYTES} bytes` });
-    }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]));
-    return runtime.handleAlertmanager({ method: "POST", path, headers, body });
+    return runtime.handleAlertmanager({ method: "POST", path, headers, body: body ?? "", bodyTooLarge: body === null });
   }
-  return jsonResponse(404, { error: `no route for ${req.method ?? "?"} ${path}` });
+  return jsonResponse(404, { error: `no route for ${req.method ?? "?"} ${path}`, kind: "NotFound" });
 }
 
 /** The body as UTF-8, or null when it exceeds MAX_BODY_BYTES (reading stops there). */

@@ -66,10 +66,36 @@ describe("local server", () => {
     expect(renderedLog()).toHaveLength(commits);
   });
 
-  it("refuses a body over 1 MiB with 413", async () => {
-    const response = await post(JSON.stringify({ pad: "x".repeat(1024 * 1024 + 1) }));
+  it("refuses a body over 1 MiB with 413 once the token checks out, and 401 before that", async () => {
+    const big = JSON.stringify({ pad: "x".repeat(1024 * 1024 + 1) });
+
+    const response = await post(big);
+    const anonymous = await post(big, { authorization: "" });
 
     expect(response.status).toBe(413);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("gives every error body a kind and a message", async () => {
+    const responses = await Promise.all([
+      fetch(`${server.url}/alertmanager`),
+      fetch(`${server.url}/nope`, { method: "POST" }),
+      post("a=b", { "content-type": "text/plain" }),
+    ]);
+
+    expect(responses.map((r) => r.status)).toEqual([405, 404, 415]);
+    for (const r of responses) expect(await r.json()).toEqual(expect.objectContaining({ error: expect.any(String), kind: expect.any(String) }));
+  });
+
+  it("bounds what a huge payload echoes back", async () => {
+    const alerts = Array.from({ length: 600 }, (_, i) => ({ model: `m${i}-${"x".repeat(1000)}`, fingerprint: `big${i}` }));
+
+    const response = await post(JSON.stringify(alertGroup(alerts)));
+
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text.length).toBeLessThan(100_000);
+    expect(JSON.parse(text)).toMatchObject({ outcome: "ignored", alertsOmitted: 500 });
   });
 
   it("applies a VLLMRequestsWaiting alert in exactly one commit whose Decision-Id is the applied outcome record", async () => {
@@ -108,6 +134,8 @@ describe("local server", () => {
     const records = await readJsonlAudit(runtime.auditPath);
 
     expect(records.filter((r) => r.outcome === "rejected" && r.reason === "authentication failed")).toHaveLength(1);
+    expect(records.filter((r) => r.outcome === "rejected").map((r) => r.details?.["httpStatus"])).toEqual(expect.arrayContaining([413, 415, 400]));
+    expect(Math.max(...(await readFile(runtime.auditPath, "utf8")).split("\n").map((l) => l.length))).toBeLessThan(150_000);
     expect(records.some((r) => r.outcome === "rejected" && /JSON/.test(r.reason ?? ""))).toBe(true);
     expect(await readFile(runtime.auditPath, "utf8")).not.toContain(TOKEN);
   });
