@@ -118,6 +118,30 @@ describe("controller", () => {
     expect(w.audit.recordsOf(result.decisionId)).toEqual([expect.objectContaining({ phase: "outcome", outcome })]);
   });
 
+  it.each(["firing-3-alerts-one-group.alertmonitor.json", "mixed-firing-and-resolved.am-issue-1051.json", "resolved-single.pythonwebhook.json"])(
+    "records the real Alertmanager payload %s as ignored (not vLLM alerts) without committing",
+    async (file) => {
+      const payload = JSON.parse(readFileSync(new URL(`../fixtures/alertmanager/${file}`, import.meta.url), "utf8")) as unknown;
+      const commitsBefore = w.repo.commitRequests.length;
+
+      const result = await w.controller.onAlert(parseAlertmanagerPayload(payload), trigger);
+
+      expect(result.outcome).toBe("ignored");
+      expect(w.repo.commitRequests).toHaveLength(commitsBefore);
+    },
+  );
+
+  it("ignores a signal older than the last one acted on for the model (stale)", async () => {
+    await w.controller.onAlert(alert({ value: "30", startsAt: "2026-11-29T12:00:00Z" }), trigger);
+    w.clock.advanceSeconds(120);
+
+    const result = await w.controller.onAlert(alert({ value: "60", startsAt: "2026-11-29T11:00:00Z", fingerprint: "older" }), trigger);
+
+    expect(result).toMatchObject({ outcome: "ignored", commit: null });
+    expect(result.alerts[0]?.reason).toBe("stale");
+    expect(await maxReplicaCount(w.repo)).toBe(6);
+  });
+
   it("lowers an idle model to replicas.min only after the cooldown", async () => {
     await w.controller.onAlert(alert({ value: "30" }), trigger);
 
