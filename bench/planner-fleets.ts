@@ -11,18 +11,18 @@ interface ModelKind {
   readonly label: string;
   readonly pool: "mig-a100" | "mig-h100" | "whole";
   readonly fields: Readonly<Record<string, unknown>>;
-  /** Whole-GPU equivalents one replica takes (for sizing demand). */
+  /** Whole-GPU equivalents one replica takes (for sizing demand): max(compute ÷ 7, memory slices ÷ 8) on MIG. */
   readonly gpuShare: number;
 }
 
 // Shapes as chosen by the planner on 80 GiB GPUs (see test/unit/planner/shape.test.ts for the arithmetic).
 const KINDS: readonly ModelKind[] = [
   { label: "8b-awq", pool: "mig-a100", gpuShare: 1 / 7, fields: { architecture: "llama-3-8b", quantization: "awq", maxModelLen: 4096, minConcurrency: 2 } }, // 1g.10gb
-  { label: "8b", pool: "mig-a100", gpuShare: 1 / 7, fields: { architecture: "llama-3-8b", maxModelLen: 4096 } }, // 1g.20gb
-  { label: "mistral", pool: "mig-a100", gpuShare: 3 / 7, fields: { architecture: "mistral-7b", maxModelLen: 8192, minConcurrency: 4 } }, // 3g.40gb
-  { label: "8b-long", pool: "mig-h100", gpuShare: 3 / 7, fields: { architecture: "llama-3-8b", maxModelLen: 32768, minConcurrency: 2 } }, // 3g.40gb
+  { label: "8b", pool: "mig-a100", gpuShare: 1 / 4, fields: { architecture: "llama-3-8b", maxModelLen: 4096 } }, // 1g.20gb
+  { label: "mistral", pool: "mig-a100", gpuShare: 1 / 2, fields: { architecture: "mistral-7b", maxModelLen: 8192, minConcurrency: 4 } }, // 3g.40gb
+  { label: "8b-long", pool: "mig-h100", gpuShare: 1 / 2, fields: { architecture: "llama-3-8b", maxModelLen: 32768, minConcurrency: 2 } }, // 3g.40gb
   { label: "8b-awq", pool: "mig-h100", gpuShare: 1 / 7, fields: { architecture: "llama-3-8b", quantization: "awq", maxModelLen: 4096, minConcurrency: 2 } }, // 1g.10gb
-  { label: "mixtral-awq", pool: "mig-h100", gpuShare: 7 / 7, fields: { architecture: "mixtral-8x7b", quantization: "awq", maxModelLen: 32768, minConcurrency: 4 } }, // 7g.80gb
+  { label: "mixtral-awq", pool: "mig-h100", gpuShare: 1, fields: { architecture: "mixtral-8x7b", quantization: "awq", maxModelLen: 32768, minConcurrency: 4 } }, // 7g.80gb
   { label: "70b", pool: "whole", gpuShare: 2, fields: { architecture: "llama-3-70b", maxModelLen: 8192 } }, // TP 2
   { label: "70b-c8", pool: "whole", gpuShare: 4, fields: { architecture: "llama-3-70b", maxModelLen: 8192, minConcurrency: 8 } }, // TP 4
   { label: "8b-whole", pool: "whole", gpuShare: 1, fields: { architecture: "llama-3-8b", maxModelLen: 8192, minConcurrency: 16 } }, // TP 1
@@ -60,8 +60,9 @@ export function benchFleet(gpus: number, models: number, options: { seed?: numbe
     { name: "mig-h100", gpu: "H100-80GB", nodes: migH100, gpusPerNode: perNode, mig: { enabled: true } },
     { name: "whole", gpu: "H100-80GB", nodes: whole, gpusPerNode: perNode },
   ];
-  const kinds = whole >= 6 && perNode === 8 ? [...KINDS, KIND_405B] : KINDS;
-  const chosen = Array.from({ length: models }, (_, i) => (i < kinds.length ? kinds[i]! : kinds[Math.floor(random() * kinds.length)]!));
+  // One 405B model at most (when the whole pool has room for it): each replica takes two whole nodes.
+  const first = whole >= 6 && perNode === 8 ? [...KINDS, KIND_405B] : KINDS;
+  const chosen = Array.from({ length: models }, (_, i) => (i < first.length ? first[i]! : KINDS[Math.floor(random() * KINDS.length)]!));
   const weights = chosen.map(() => 0.25 + random());
   const desiredReplicas: Record<string, number> = {};
   const modelConfigs = chosen.map((kind, i) => {

@@ -4,7 +4,7 @@
  */
 import type { AuditChange } from "../audit/port.js";
 import { initialReservedReplicas, type FleetConfig } from "../config/index.js";
-import { planFleet, type FleetPlacement, type FleetPlan, type ReplicaShape } from "../planner/index.js";
+import { planFleet, type FleetPlacement, type FleetPlan, type MigSolver, type ReplicaShape } from "../planner/index.js";
 import { renderFleet } from "../render/index.js";
 import { MAX_APPLIED_KEYS, type ControllerState, type ModelShapeSummary, type ModelState } from "../state/index.js";
 
@@ -76,12 +76,14 @@ export function shapeLabel(shape: ModelShapeSummary | null): string {
  * @param desiredReplicas - reserve wanted per model (clamped to the model's [min, max] by the caller)
  * @param signal - signal times and alert keys to record; null for config-driven renders
  * @param now - decision time (stored as lastChangeTime of changed models)
+ * @param solver - exact MIG packing (HiGHS, loaded by the shell); null → first-fit decreasing
  */
 export function draftDecision(
   snapshot: Snapshot,
   desiredReplicas: Readonly<Record<string, number>>,
   signal: SignalContext | null,
   now: Date,
+  solver: MigSolver | null = null,
 ): DecisionDraft {
   const { config, state } = snapshot;
   const shapes = Object.fromEntries(Object.entries(state.models).map(([name, m]) => [name, m.shape]));
@@ -89,6 +91,7 @@ export function draftDecision(
     config,
     desiredReplicas,
     current: state.plan.length > 0 ? { placement: state.plan, shapes } : null,
+    solver,
   });
 
   const changes: AuditChange[] = [];

@@ -3,7 +3,7 @@
  */
 import { isValidMigLayout } from "../catalog/index.js";
 import type { ModelConfig } from "../config/index.js";
-import { isUsed, usedGpuCount, type PoolState } from "./pack.js";
+import { isUsed, usedGpuCount, type PoolState } from "./pool-state.js";
 import type { ShapeResult } from "./types.js";
 
 function quotaNote(state: PoolState): string {
@@ -56,8 +56,17 @@ function describeMultiNodeShortage(state: PoolState, pipelineParallelSize: numbe
   );
 }
 
-/** Why the remaining replicas of `model` were not placed. */
-export function describeUnmet(model: ModelConfig, shape: ShapeResult | null, shapeError: string | null, state: PoolState | undefined): string {
+/**
+ * Why the remaining replicas of `model` were not placed: what one replica needs, what is left, and how
+ * many it got (`allocation`) under the rule that decided it.
+ */
+export function describeUnmet(
+  model: ModelConfig,
+  shape: ShapeResult | null,
+  shapeError: string | null,
+  state: PoolState | undefined,
+  allocation: { readonly desired: number; readonly placed: number },
+): string {
   if (shapeError !== null || !shape?.ok || !state) return `no replica shape: ${shapeError ?? "unknown"}`;
   const s = shape.shape;
   const need =
@@ -66,5 +75,6 @@ export function describeUnmet(model: ModelConfig, shape: ShapeResult | null, sha
       : s.kind === "gpu"
         ? describeWholeShortage(state, s.tensorParallelSize)
         : describeMultiNodeShortage(state, s.pipelineParallelSize);
-  return `${model.name} (priority ${model.priority}): ${need}`;
+  const rule = `higher priorities are served first, models of priority ${model.priority} in proportion to demand, after every model's replicas.min`;
+  return `${model.name} (priority ${model.priority}): ${need}; placed ${allocation.placed} of ${allocation.desired} requested (${rule})`;
 }

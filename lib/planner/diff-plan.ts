@@ -3,7 +3,7 @@
  * moved, and whether the change drains running pods (disruptive).
  */
 import type { ModelShapeSummary } from "../state/types.js";
-import { layoutKey, type PoolState } from "./pack.js";
+import { layoutKey, type PoolState } from "./pool-state.js";
 import type { FleetPlacement, FleetPlan } from "./types.js";
 
 interface Current {

@@ -1,21 +1,17 @@
 /**
- * A fleet plan as plain text for a terminal or a GitHub comment (the caller wraps it in a fenced
- * block): per model its shape and memory arithmetic, per pool its GPUs and a picture of every MIG GPU,
- * the unmet demand with reasons, and the totals. Deterministic: the same plan gives the same bytes.
+ * A fleet plan for people: plain text for a terminal or a GitHub comment (the caller wraps it in a
+ * fenced block), or Markdown. Per model its shape and memory arithmetic; per pool a picture of every MIG
+ * GPU (format-mig-picture.ts) or the whole GPUs per node; the unmet demand with reasons; the solver, its
+ * objective and lower bound; the totals and the cost against one replica per whole GPU. Deterministic:
+ * the same plan gives the same bytes.
  */
-import { gpuSpecOf } from "../catalog/index.js";
-import type { GpuModelId } from "../config/index.js";
 import { formatCount, formatGiB, formatKiB } from "./memory.js";
-import type { FleetPlan, GpuPlacement, ModelPlan, PoolPlacement, ReplicaShape } from "./types.js";
+import { migPicture, modelKey } from "./format-mig-picture.js";
+import type { FleetPlan, ModelPlan, PoolPlacement, ReplicaShape } from "./types.js";
 
-/** Characters per compute slice in the MIG picture. */
-const CELL = 15;
+export type PlanFormat = "text" | "markdown";
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
-
-function fit(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
-}
 
 function shapeLine(shape: ReplicaShape): string {
   switch (shape.kind) {
@@ -28,6 +24,19 @@ function shapeLine(shape: ReplicaShape): string {
   }
 }
 
+/** GPUs one replica would take if every replica had whole GPUs of its own: 1 for a MIG slice, TP × PP otherwise. */
+function wholeGpusPerReplica(shape: ReplicaShape): number {
+  return shape.kind === "mig" ? 1 : shape.tensorParallelSize * shape.pipelineParallelSize;
+}
+
+function memoryLines(shape: ReplicaShape): string[] {
+  const mem = shape.memory;
+  return [
+    `memory per GPU: budget ${formatGiB(mem.budgetGiB)} (${mem.gpuMemoryUtilization} × ${mem.deviceMemoryGiB} GiB) − weights ${formatGiB(mem.weightsGiB)} − overhead ${formatGiB(mem.overheadGiB)} = KV cache ${formatGiB(mem.kvCacheGiB)}`,
+    `KV cache: ${formatKiB(mem.kvBytesPerToken)} per token → ${formatCount(mem.kvTokens)} tokens ≥ ${formatCount(mem.requiredKvTokens)} required; ${plural(mem.maxConcurrentSequences, "full-length sequence")} at once`,
+  ];
+}
+
 function formatModel(m: ModelPlan): string[] {
   const head = `  ${m.model}  (pool ${m.pool})`;
   const replicas = `    replicas: ${m.reservedReplicas} reserved of ${m.requestedReplicas} requested; GPUs held: ${m.gpusUsed}`;
@@ -35,76 +44,118 @@ function formatModel(m: ModelPlan): string[] {
     const tried = m.considered.map((c) => `      ${c.label}: ${c.reason}`);
     return [`${head}  NO SHAPE`, replicas, `    ${m.shapeError ?? "no shape"}`, ...(tried.length > 0 ? ["    considered:", ...tried] : [])];
   }
-  const mem = m.shape.memory;
-  const sequencesLen = mem.maxConcurrentSequences;
+  const alone = m.shape.kind === "mig" ? ` (one replica per whole GPU: ${m.reservedReplicas * wholeGpusPerReplica(m.shape)})` : "";
+  const refused = m.considered.filter((c) => !c.accepted).map((c) => `    ${c.label} refused: ${c.reason}`);
+  return [`${head}  ${shapeLine(m.shape)}`, ...refused, `${replicas}${alone}`, ...memoryLines(m.shape).map((l) => `    ${l}`)];
+}
+
+/** Model → its key in the MIG pictures ("A", "B", …), in plan order. */
+function keysOf(plan: FleetPlan): Map<string, string> {
+  return new Map(plan.models.map((m, i) => [m.model, modelKey(i)]));
+}
+
+function poolHeading(pool: PoolPlacement, plan: FleetPlan): string {
+  const s = plan.pools.find((p) => p.pool === pool.pool);
+  const quota = s && s.gpusAllowed < s.gpusTotal ? `, quota ${s.gpusAllowed}` : "";
+  const solver = s ? `; lower bound ${s.lowerBoundGpus}; solver ${s.solver}` : "";
+  return `${pool.pool}  ${pool.gpuModel}${pool.migEnabled ? ", MIG" : ""}: ${s?.gpusUsed ?? 0} of ${s?.gpusTotal ?? 0} GPUs used, ${s?.gpusFree ?? 0} free${quota}${solver}`;
+}
+
+function poolBody(pool: PoolPlacement, keys: ReadonlyMap<string, string>): string[] {
+  if (pool.migEnabled) return migPicture(pool, keys);
+  return pool.nodes.map((node) => `${node.name}: ${node.gpus.map((g) => `${g.index}:${g.model ?? "·"}`).join("  ")}`);
+}
+
+/** Replicas placed, the GPUs they hold, and what one replica per whole GPU would take. */
+function cost(plan: FleetPlan): { replicas: number; alone: number; line: string } {
+  const replicas = plan.models.reduce((s, m) => s + m.reservedReplicas, 0);
+  const alone = plan.models.reduce((s, m) => s + (m.shape ? m.reservedReplicas * wholeGpusPerReplica(m.shape) : 0), 0);
+  const ratio = alone === 0 ? 1 : plan.gpusUsed / alone;
+  const line =
+    alone === 0
+      ? "Cost: no replicas placed"
+      : `Cost: ${plural(replicas, "replica")} on ${plural(plan.gpusUsed, "GPU")}; one replica per whole GPU (TP × PP GPUs each) would take ${plural(alone, "GPU")}: ` +
+        `${ratio.toFixed(2)}× the GPUs (${Math.round((1 - ratio) * 100)} % ${ratio <= 1 ? "fewer" : "more"})`;
+  return { replicas, alone, line };
+}
+
+function summaryLines(plan: FleetPlan): string[] {
+  const o = plan.objective;
+  const unmet = o.unmetByPriority.length === 0 ? "none" : o.unmetByPriority.map((u) => `${plural(u.replicas, "replica")} at priority ${u.priority}`).join(", ");
   return [
-    `${head}  ${shapeLine(m.shape)}`,
-    replicas,
-    `    memory per GPU: budget ${formatGiB(mem.budgetGiB)} (${mem.gpuMemoryUtilization} × ${mem.deviceMemoryGiB} GiB) − weights ${formatGiB(mem.weightsGiB)} − overhead ${formatGiB(mem.overheadGiB)} = KV cache ${formatGiB(mem.kvCacheGiB)}`,
-    `    KV cache: ${formatKiB(mem.kvBytesPerToken)} per token → ${formatCount(mem.kvTokens)} tokens ≥ ${formatCount(mem.requiredKvTokens)} required; ${plural(sequencesLen, "full-length sequence")} at once`,
-  ];
-}
-
-/** Two text rows for one MIG GPU: models on top, profiles below, one column per compute slice. */
-function migRows(label: string, gpu: GpuPlacement, gpuModel: GpuModelId): string[] {
-  const spec = gpuSpecOf(gpuModel);
-  const top: string[] = [];
-  const bottom: string[] = [];
-  // Each instance is drawn from its memory start over as many columns as it has compute slices.
-  const byStart = new Map((gpu.migInstances ?? []).map((i) => [i.start, i]));
-  for (let c = 0; c < spec.computeSlices; ) {
-    const inst = byStart.get(c);
-    const profile = inst && spec.migProfiles.find((p) => p.name === inst.profile);
-    const span = profile ? Math.min(profile.computeSlices, spec.computeSlices - c) : 1;
-    const width = span * CELL + (span - 1);
-    top.push(fit(inst ? ` ${inst.model ?? "(free)"}` : " ·", width));
-    bottom.push(fit(inst ? ` ${inst.profile}` : "", width));
-    c += span;
-  }
-  return [`    ${label} |${top.join("|")}|`, `    ${" ".repeat(label.length)} |${bottom.join("|")}|`];
-}
-
-function formatPool(pool: PoolPlacement, plan: FleetPlan): string[] {
-  const summary = plan.pools.find((p) => p.pool === pool.pool);
-  const quota = summary && summary.gpusAllowed < summary.gpusTotal ? `, quota ${summary.gpusAllowed}` : "";
-  const lines = [
-    `  ${pool.pool}  ${pool.gpuModel}${pool.migEnabled ? ", MIG" : ""}: ${summary?.gpusUsed ?? 0} of ${summary?.gpusTotal ?? 0} GPUs used, ${summary?.gpusFree ?? 0} free${quota}`,
-  ];
-  const width = Math.max(...pool.nodes.map((n) => `${n.name}/${n.gpus.length - 1}`.length));
-  for (const node of pool.nodes) {
-    if (!pool.migEnabled) {
-      lines.push(`    ${node.name}: ${node.gpus.map((g) => `${g.index}:${g.model ?? "·"}`).join("  ")}`);
-      continue;
-    }
-    for (const gpu of node.gpus) {
-      const label = `${node.name}/${gpu.index}`.padEnd(width);
-      const slices = gpuSpecOf(pool.gpuModel as GpuModelId).computeSlices;
-      if (gpu.migInstances === null) lines.push(`    ${label} |${fit(` ${gpu.model ?? "·"} (whole GPU, MIG disabled)`, slices * CELL + slices - 1)}|`);
-      else lines.push(...migRows(label, gpu, pool.gpuModel as GpuModelId));
-    }
-  }
-  return lines;
-}
-
-/** The plan as text; lines end with "\n". */
-export function formatPlan(plan: FleetPlan): string {
-  const lowerBound = plan.lowerBoundGpus === null ? "" : ` (lower bound ${plan.lowerBoundGpus})`;
-  const unmetReplicas = plan.unmet.reduce((sum, u) => sum + u.replicas, 0);
-  const lines: string[] = [
-    `Fleet plan: ${plan.gpusUsed} of ${plan.gpusTotal} GPUs used${lowerBound}; solver ${plan.solver}`,
+    `Fleet plan: ${plan.gpusUsed} of ${plan.gpusTotal} GPUs used${plan.lowerBoundGpus === null ? "" : ` (lower bound ${plan.lowerBoundGpus})`}; solver ${plan.solver}`,
+    `Objective, in order: unmet demand ${unmet}; ${plural(o.gpusDisrupted, "GPU")} disrupted on ${plural(o.nodesDisrupted, "node")}; ${plural(o.gpusUsed, "GPU")} used`,
     `Changes: ${plural(plan.churn.gpusResliced, "GPU")} re-sliced, ${plural(plan.churn.replicasMoved, "replica")} moved; ${plan.disruptive ? "DISRUPTIVE (drains running pods)" : "not disruptive"}`,
+    ...plan.solverNotes.map((n) => `Solver: ${n}`),
+  ];
+}
+
+function unmetLines(plan: FleetPlan): string[] {
+  const replicas = plan.unmet.reduce((sum, u) => sum + u.replicas, 0);
+  return [replicas === 0 ? "Unmet demand: none" : `Unmet demand: ${plural(replicas, "replica")}`, ...plan.unmet.map((u) => `  ${u.model}: ${plural(u.replicas, "replica")} not placed: ${u.reason}`)];
+}
+
+function totalsLine(plan: FleetPlan): string {
+  return (
+    `Totals: ${plan.models.reduce((s, m) => s + m.reservedReplicas, 0)} replicas reserved of ${plan.models.reduce((s, m) => s + m.requestedReplicas, 0)} requested; ` +
+    `${plan.gpusUsed} GPUs used, ${plan.gpusTotal - plan.gpusUsed} free of ${plan.gpusTotal}`
+  );
+}
+
+function formatText(plan: FleetPlan): string {
+  const keys = keysOf(plan);
+  const lines: string[] = [
+    ...summaryLines(plan),
     "",
     "Models",
     ...plan.models.flatMap(formatModel),
     "",
-    "Pools (MIG GPUs: one row per GPU, one column per compute slice; · = no instance)",
-    ...plan.placement.flatMap((p) => formatPool(p, plan)),
+    "Pools (MIG GPUs: one row per GPU, one column per compute slice)",
+    ...plan.placement.flatMap((p) => [`  ${poolHeading(p, plan)}`, ...poolBody(p, keys).map((l) => `    ${l}`)]),
     "",
-    unmetReplicas === 0 ? "Unmet demand: none" : `Unmet demand: ${plural(unmetReplicas, "replica")}`,
-    ...plan.unmet.map((u) => `  ${u.model}: ${plural(u.replicas, "replica")} not placed: ${u.reason}`),
+    ...unmetLines(plan),
     "",
-    `Totals: ${plan.models.reduce((s, m) => s + m.reservedReplicas, 0)} replicas reserved of ${plan.models.reduce((s, m) => s + m.requestedReplicas, 0)} requested; ` +
-      `${plan.gpusUsed} GPUs used, ${plan.gpusTotal - plan.gpusUsed} free of ${plan.gpusTotal}`,
+    totalsLine(plan),
+    cost(plan).line,
   ];
   return lines.map((l) => l.trimEnd()).join("\n") + "\n";
+}
+
+const cellOf = (text: string): string => text.replace(/\|/g, "\\|");
+
+function formatMarkdown(plan: FleetPlan): string {
+  const keys = keysOf(plan);
+  const row = (m: ModelPlan): string => {
+    const shape = m.shape === null ? `no shape: ${m.shapeError ?? "?"}` : shapeLine(m.shape);
+    const memory = m.shape === null ? "" : memoryLines(m.shape).map((l) => l.replace(/^memory per GPU: /, "")).join("<br>");
+    return `| ${[m.model, m.pool, shape, `${m.reservedReplicas} of ${m.requestedReplicas}`, String(m.gpusUsed), memory].map(cellOf).join(" | ")} |`;
+  };
+  const lines: string[] = [
+    "### Fleet plan",
+    "",
+    ...summaryLines(plan).map((l) => `- ${l}`),
+    "",
+    "#### Models",
+    "",
+    "| model | pool | shape | replicas reserved | GPUs held | memory per GPU |",
+    "|---|---|---|---|---|---|",
+    ...plan.models.map(row),
+    "",
+    "#### Pools",
+    ...plan.placement.flatMap((p) => ["", `**${poolHeading(p, plan)}**`, "", "```text", ...poolBody(p, keys), "```"]),
+    "",
+    "#### Unmet demand",
+    "",
+    ...(plan.unmet.length === 0 ? ["None."] : plan.unmet.map((u) => `- **${u.model}**: ${plural(u.replicas, "replica")} not placed: ${u.reason}`)),
+    "",
+    `**${totalsLine(plan)}**`,
+    "",
+    cost(plan).line,
+  ];
+  return lines.map((l) => l.trimEnd()).join("\n") + "\n";
+}
+
+/** The plan as text (default) or Markdown; lines end with "\n", none with trailing spaces. */
+export function formatPlan(plan: FleetPlan, format: PlanFormat = "text"): string {
+  return format === "markdown" ? formatMarkdown(plan) : formatText(plan);
 }

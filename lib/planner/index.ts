@@ -1,4 +1,15 @@
 export { planFleet, summarizeShape, FIRST_FIT_DECREASING, type PlanFleetInput } from "./plan-fleet.js";
+export {
+  createHighsMigSolver,
+  toCplexLp,
+  type HighsModule,
+  type LinearConstraint,
+  type LinearProgram,
+  type LinearSolution,
+  type LinearStatus,
+  type LinearVariable,
+  type MigSolver,
+} from "./highs-solver.js";
 export { chooseReplicaShape, tensorParallelProblem } from "./shape.js";
 export {
   estimateReplicaMemory,
@@ -12,7 +23,7 @@ export {
   GIB,
   type ReplicaMemoryInput,
 } from "./memory.js";
-export { formatPlan } from "./format-plan.js";
+export { formatPlan, type PlanFormat } from "./format-plan.js";
 export type {
   FleetPlacement,
   FleetPlan,
@@ -22,6 +33,7 @@ export type {
   ModelPlan,
   NodePlacement,
   PoolPlacement,
+  PlanObjective,
   PoolSummary,
   ReplicaShape,
   ShapeCandidate,

@@ -1,45 +1,19 @@
 /**
  * First-fit-decreasing packing of replicas onto the GPUs of one pool (DESIGN.md 5.3), keeping what the
  * current placement already has: MIG layouts stay as they are unless a replica cannot be placed
- * otherwise, and replicas go back where they sat. Mutable state, private to the planner.
+ * otherwise, and replicas go back where they sat. Mutates the pool state (see pool-state.ts).
  */
-import { gpuSpecOf, isValidMigLayout, type GpuSpec, type MigPlacementSpec } from "../catalog/index.js";
-import type { PoolConfig } from "../config/index.js";
-import type { PoolPlacement } from "./types.js";
-
-/** One MIG instance being planned; `model` null = free. */
-export interface PlannedInstance {
-  readonly profile: string;
-  readonly start: number;
-  model: string | null;
-}
-
-/** One GPU being planned. */
-export interface PlannedGpu {
-  readonly node: number;
-  readonly index: number;
-  /** MIG layout; null = MIG disabled on this GPU (whole-GPU use, or a pool without MIG). */
-  layout: PlannedInstance[] | null;
-  /** Model holding the whole GPU. */
-  wholeModel: string | null;
-  /** Layout in the current placement, as a key (see `layoutKey`); undefined = GPU not in the current placement. */
-  readonly currentLayoutKey: string | null | undefined;
-  /** A replica ran on this GPU in the current placement: changing its layout drains pods. */
-  readonly inUseNow: boolean;
-  /** `start/profile` → model of the current placement's instances; the whole-GPU model under "whole". */
-  readonly sticky: ReadonlyMap<string, string>;
-}
-
-/** The packing state of one pool: its config, GPU model, node names and every GPU. */
-export interface PoolState {
-  readonly config: PoolConfig;
-  readonly gpu: GpuSpec;
-  readonly nodeNames: readonly string[];
-  /** gpus[node][index]. */
-  readonly gpus: readonly (readonly PlannedGpu[])[];
-  /** quotaGpus, else every GPU of the pool. */
-  readonly allowedGpus: number;
-}
+import {
+  assignInstance,
+  freeStartFor,
+  holdWhole,
+  isUsed,
+  layoutKey,
+  setLayout,
+  type PlannedGpu,
+  type PlannedInstance,
+  type PoolState,
+} from "./pool-state.js";
 
 /** Where one placed replica sits: MIG instance, whole GPUs, or whole nodes. */
 export interface PlacedReplica {
@@ -50,64 +24,12 @@ export interface PlacedReplica {
   readonly instance: PlannedInstance | null;
 }
 
-/** "1g.10gb@0,3g.40gb@4": a layout as a comparable key, sorted by start; null for no layout. */
-export function layoutKey(instances: readonly MigPlacementSpec[] | null): string | null {
-  if (instances === null) return null;
-  return [...instances].sort((a, b) => a.start - b.start).map((i) => `${i.profile}@${i.start}`).join(",");
-}
-
-/** Node name: `nodeNames[i]` from fleet.yaml, else `<pool>-<i>`. */
-export function nodeNameOf(pool: PoolConfig, i: number): string {
-  return pool.nodeNames?.[i] ?? `${pool.name}-${i}`;
-}
-
-/** The packing state of a pool, seeded with the current placement's layouts (when still valid) and sticky spots. */
-export function createPoolState(pool: PoolConfig, current: PoolPlacement | undefined): PoolState {
-  const gpu = gpuSpecOf(pool.gpu);
-  const comparable = current !== undefined && current.gpuModel === pool.gpu;
-  const currentNodes = new Map((comparable ? current.nodes : []).map((n) => [n.name, n]));
-  const nodeNames = Array.from({ length: pool.nodes }, (_, i) => nodeNameOf(pool, i));
-  const gpus = nodeNames.map((name, node) =>
-    Array.from({ length: pool.gpusPerNode }, (_, index): PlannedGpu => {
-      const cur = currentNodes.get(name)?.gpus.find((g) => g.index === index);
-      const sticky = new Map<string, string>();
-      for (const inst of cur?.migInstances ?? []) if (inst.model !== null) sticky.set(`${inst.start}/${inst.profile}`, inst.model);
-      if (cur?.model) sticky.set("whole", cur.model);
-      const keep = pool.mig.enabled && cur?.migInstances != null && isValidMigLayout(pool.gpu, cur.migInstances);
-      return {
-        node,
-        index,
-        layout: keep ? cur!.migInstances!.map((i) => ({ profile: i.profile, start: i.start, model: null })) : pool.mig.enabled ? [] : null,
-        wholeModel: null,
-        currentLayoutKey: cur === undefined ? undefined : layoutKey(cur.migInstances),
-        inUseNow: sticky.size > 0,
-        sticky,
-      };
-    }),
-  );
-  return { config: pool, gpu, nodeNames, gpus, allowedGpus: Math.min(pool.quotaGpus ?? Infinity, pool.nodes * pool.gpusPerNode) };
-}
-
-/** The GPU holds a replica in the plan being built. */
-export function isUsed(g: PlannedGpu): boolean {
-  return g.wholeModel !== null || (g.layout?.some((i) => i.model !== null) ?? false);
-}
-
-/** GPUs of the pool holding at least one replica in the plan being built. */
-export function usedGpuCount(state: PoolState): number {
-  return state.gpus.flat().filter(isUsed).length;
-}
-
 function quotaAllows(state: PoolState, newlyUsed: number): boolean {
-  return usedGpuCount(state) + newlyUsed <= state.allowedGpus;
+  return state.usedGpus + newlyUsed <= state.allowedGpus;
 }
 
-/** A start where `profile` fits next to `layout`, or null. */
-function freeStartFor(state: PoolState, layout: readonly MigPlacementSpec[], profile: string): number | null {
-  const spec = state.gpu.migProfiles.find((p) => p.name === profile);
-  for (const start of spec?.starts ?? []) if (isValidMigLayout(state.gpu.id, [...layout, { profile, start }])) return start;
-  return null;
-}
+/** A MIG GPU not held whole: it can take MIG instances. */
+const isMigOpen = (g: PlannedGpu): boolean => g.layout !== null && g.wholeModel === null;
 
 /**
  * Places one MIG replica of `model` on a `profile` instance, in this order: the instance it held in
@@ -115,43 +37,69 @@ function freeStartFor(state: PoolState, layout: readonly MigPlacementSpec[], pro
  * (a layout change that drains nothing), first without and then after dropping free instances;
  * last, the same on GPUs in use now (disruptive). Within each step: GPUs already used by the plan
  * first (dense), then by node and index. Returns null when no GPU has room or the quota is reached.
+ * Each step is one pass over the pool that remembers the first unused candidate and returns at the
+ * first used one (thousands of replicas × a thousand GPUs: no closures, no sorting, no strings).
  */
 export function placeMigReplica(state: PoolState, model: string, profile: string, allowSticky: boolean): PlacedReplica | null {
-  const all = state.gpus.flat().filter((g) => g.layout !== null && g.wholeModel === null);
-  const byDensity = [...all].sort((a, b) => Number(isUsed(b)) - Number(isUsed(a)) || a.node - b.node || a.index - b.index);
-  const take = (g: PlannedGpu, inst: PlannedInstance): PlacedReplica | null => {
-    if (!isUsed(g) && !quotaAllows(state, 1)) return null;
-    inst.model = model;
+  const spec = state.profiles.get(profile);
+  if (!spec) return null;
+  const canOpen = quotaAllows(state, 1); // may a GPU the plan does not use yet take it
+  const take = (g: PlannedGpu, inst: PlannedInstance): PlacedReplica => {
+    assignInstance(state, g, inst, model);
     return { model, pool: state.config.name, gpus: [g], instance: inst };
   };
-  const free = (g: PlannedGpu, sticky: boolean): PlannedInstance | undefined =>
-    g.layout!.find((i) => i.model === null && i.profile === profile && (!sticky || g.sticky.get(`${i.start}/${i.profile}`) === model));
-  for (const sticky of allowSticky ? [true, false] : [false]) {
-    for (const g of byDensity) {
-      const inst = free(g, sticky);
-      const placed = inst && take(g, inst);
-      if (placed) return placed;
+  if ((state.freeByProfile.get(profile) ?? 0) > 0) {
+    let firstUnused: [PlannedGpu, PlannedInstance] | null = null;
+    if (allowSticky) {
+      for (const spot of state.stickySpots.get(model) ?? []) {
+        if (spot.profile !== profile || !isMigOpen(spot.g)) continue;
+        const inst = spot.g.layout!.find((i) => i.start === spot.start && i.profile === profile && i.model === null);
+        if (inst === undefined) continue;
+        if (isUsed(spot.g)) return take(spot.g, inst);
+        firstUnused ??= [spot.g, inst];
+      }
+      if (firstUnused !== null && canOpen) return take(...firstUnused);
+      firstUnused = null;
     }
+    for (const g of state.flat) {
+      if (!isMigOpen(g) || g.usedInstances === g.layout!.length) continue;
+      const inst = g.layout!.find((i) => i.model === null && i.profile === profile);
+      if (inst === undefined) continue;
+      if (isUsed(g)) return take(g, inst);
+      firstUnused ??= [g, inst];
+    }
+    if (firstUnused !== null && canOpen) return take(...firstUnused);
   }
+  const room = state.gpu.computeSlices - spec.computeSlices;
+  while (state.roomFrom < state.flat.length && state.flat[state.roomFrom]!.layoutFull) state.roomFrom++;
   for (const disruptive of [false, true]) {
     for (const dropFree of [false, true]) {
-      for (const g of byDensity) {
-        if (g.inUseNow !== disruptive) continue;
+      let firstUnused: [PlannedGpu, PlannedInstance[], number] | null = null;
+      // Without dropping free instances only GPUs with room can take a new one: start where they start.
+      for (let k = dropFree ? 0 : state.roomFrom; k < state.flat.length; k++) {
+        const g = state.flat[k]!;
+        if (!isMigOpen(g) || g.inUseNow !== disruptive) continue;
+        // Without dropping, a GPU short of compute slices cannot take it; with nothing free to drop, the first pass saw this layout.
+        if (dropFree ? g.usedInstances === g.layout!.length : g.layoutFull || g.layoutComputeSlices > room) continue;
+        const used = isUsed(g);
+        if (!used && (firstUnused !== null || !canOpen)) continue;
         const kept = dropFree ? g.layout!.filter((i) => i.model !== null) : g.layout!;
         const start = freeStartFor(state, kept, profile);
-        if (start === null || (!isUsed(g) && !quotaAllows(state, 1))) continue;
-        const inst: PlannedInstance = { profile, start, model: null };
-        g.layout = [...kept, inst].sort((a, b) => a.start - b.start);
-        return take(g, inst);
+        if (start === null) continue;
+        if (used) return slice(state, g, kept, start, profile, take);
+        firstUnused = [g, kept, start];
       }
+      if (firstUnused !== null) return slice(state, ...firstUnused, profile, take);
     }
   }
   return null;
 }
 
-/** A GPU a whole-GPU replica may take: nothing placed on it. */
-function isWholeFree(g: PlannedGpu): boolean {
-  return !isUsed(g);
+/** Adds a `profile` instance at `start` to the `kept` part of g's layout and places the replica on it. */
+function slice(state: PoolState, g: PlannedGpu, kept: PlannedInstance[], start: number, profile: string, take: (g: PlannedGpu, inst: PlannedInstance) => PlacedReplica): PlacedReplica {
+  const inst: PlannedInstance = { profile, start, model: null };
+  setLayout(state, g, [...kept, inst].sort((a, b) => a.start - b.start));
+  return take(g, inst);
 }
 
 /** Preference among free GPUs of a node: held by this model now, then nobody's now, then without a layout, then index. */
@@ -164,13 +112,6 @@ function compareRanks(a: number[], b: number[]): number {
   return 0;
 }
 
-function holdWhole(gpus: readonly PlannedGpu[], model: string): void {
-  for (const g of gpus) {
-    g.wholeModel = model;
-    g.layout = null; // MIG disabled on a GPU held whole
-  }
-}
-
 /**
  * Places one whole-GPU replica: `tensorParallelSize` free GPUs on one node, preferring the node where
  * the model already held GPUs, then node order (first fit). Returns null when no node has enough free
@@ -179,12 +120,13 @@ function holdWhole(gpus: readonly PlannedGpu[], model: string): void {
 export function placeWholeGpuReplica(state: PoolState, model: string, tensorParallelSize: number): PlacedReplica | null {
   if (!quotaAllows(state, tensorParallelSize)) return null;
   const nodes = state.gpus
-    .map((gpus, node) => ({ node, free: gpus.filter(isWholeFree).sort((a, b) => compareRanks(wholeRank(a, model), wholeRank(b, model))) }))
+    .map((gpus, node) => ({ node, free: gpus.filter((g) => !isUsed(g)) }))
     .filter((n) => n.free.length >= tensorParallelSize)
+    .map((n) => ({ ...n, free: n.free.sort((a, b) => compareRanks(wholeRank(a, model), wholeRank(b, model))) }))
     .sort((a, b) => stickyCount(b.free, model) - stickyCount(a.free, model) || heldByOthers(a.free, tensorParallelSize, model) - heldByOthers(b.free, tensorParallelSize, model) || a.node - b.node);
   const chosen = nodes[0]?.free.slice(0, tensorParallelSize);
   if (!chosen) return null;
-  holdWhole(chosen, model);
+  holdWhole(state, chosen, model);
   return { model, pool: state.config.name, gpus: chosen, instance: null };
 }
 
@@ -201,12 +143,12 @@ function heldByOthers(ranked: readonly PlannedGpu[], n: number, model: string): 
 export function placeMultiNodeReplica(state: PoolState, model: string, pipelineParallelSize: number): PlacedReplica | null {
   if (!quotaAllows(state, pipelineParallelSize * state.config.gpusPerNode)) return null;
   const nodes = state.gpus
-    .filter((gpus) => gpus.every(isWholeFree))
+    .filter((gpus) => gpus.every((g) => !isUsed(g)))
     .sort((a, b) => stickyCount(b, model) - stickyCount(a, model) || heldByOthers(a, a.length, model) - heldByOthers(b, b.length, model) || a[0]!.node - b[0]!.node)
     .slice(0, pipelineParallelSize);
   if (nodes.length < pipelineParallelSize) return null;
   const gpus = nodes.flat();
-  holdWhole(gpus, model);
+  holdWhole(state, gpus, model);
   return { model, pool: state.config.name, gpus, instance: null };
 }
 
@@ -216,15 +158,17 @@ export function placeMultiNodeReplica(state: PoolState, model: string, pipelineP
  * of re-slicing a GPU in use. GPUs whose layout is unchanged are left alone.
  */
 export function preSliceChangedGpus(state: PoolState): void {
-  for (const g of state.gpus.flat()) {
+  for (const g of state.flat) {
     if (g.layout === null || !isUsed(g) || layoutKey(g.layout) === g.currentLayoutKey) continue;
     const counts = new Map<string, number>();
     for (const i of g.layout) counts.set(i.profile, (counts.get(i.profile) ?? 0) + 1);
     const profiles = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([p]) => p);
+    let layout = g.layout;
     for (const profile of profiles) {
-      for (let start = freeStartFor(state, g.layout, profile); start !== null; start = freeStartFor(state, g.layout, profile)) {
-        g.layout = [...g.layout, { profile, start, model: null }].sort((a, b) => a.start - b.start);
+      for (let start = freeStartFor(state, layout, profile); start !== null; start = freeStartFor(state, layout, profile)) {
+        layout = [...layout, { profile, start, model: null }].sort((a, b) => a.start - b.start);
       }
     }
+    if (layout !== g.layout) setLayout(state, g, layout);
   }
 }

@@ -1,23 +1,21 @@
 /**
- * The fleet plan (DESIGN.md 5.3): a shape per model, then every model's reserved replicas packed into
- * its pool by first-fit decreasing, keeping the current placement where it is still valid.
+ * The fleet plan (DESIGN.md 5.3): a shape per model, every model's reserved replicas allocated by
+ * first-fit decreasing (priority, then proportional shares under shortage; allocate-replicas.ts), then —
+ * when a solver is injected — every MIG pool re-packed exactly with HiGHS (mig-packing.ts), keeping the
+ * current placement where it is still valid.
  */
-import { initialReservedReplicas, type FleetConfig, type ModelConfig } from "../config/index.js";
+import { initialReservedReplicas, type FleetConfig } from "../config/index.js";
 import type { ModelShapeSummary } from "../state/types.js";
+import { allocateReplicas, allocationOrder, placeOne, type ModelWork } from "./allocate-replicas.js";
+import { applyMigPacking } from "./apply-mig-packing.js";
 import { describeUnmet } from "./describe-unmet.js";
 import { diffAgainstCurrent } from "./diff-plan.js";
-import {
-  createPoolState,
-  placeMigReplica,
-  placeMultiNodeReplica,
-  placeWholeGpuReplica,
-  preSliceChangedGpus,
-  usedGpuCount,
-  type PlacedReplica,
-  type PoolState,
-} from "./pack.js";
+import type { MigSolver } from "./highs-solver.js";
+import { groupKeyOf, solveMigPacking, type MigPackingSolution } from "./mig-packing.js";
+import { preSliceChangedGpus, type PlacedReplica } from "./pack.js";
+import { createPoolState, layoutKey, restorePool, snapshotPool, usedGpuCount, type PoolState } from "./pool-state.js";
 import { chooseReplicaShape } from "./shape.js";
-import type { FleetPlacement, FleetPlan, ModelPlan, PoolPlacement, PoolSummary, ReplicaShape, ShapeResult, UnmetDemand } from "./types.js";
+import type { FleetPlacement, FleetPlan, ModelPlan, PlanObjective, PoolPlacement, PoolSummary, ReplicaShape, UnmetDemand } from "./types.js";
 
 /** What `planFleet` plans from. */
 export interface PlanFleetInput {
@@ -29,21 +27,19 @@ export interface PlanFleetInput {
     readonly placement: FleetPlacement;
     readonly shapes: Readonly<Record<string, ModelShapeSummary | null>>;
   } | null;
+  /** Exact MIG packing (HiGHS, loaded by the shell: lib/solver); absent or null → first-fit decreasing only. */
+  readonly solver?: MigSolver | null;
+  /**
+   * Time limit of each HiGHS solve, ms (default 1000). Plans normally take a few solves of a few ms per
+   * MIG pool; a pool whose MILP is not proven in time keeps the LP-rounded answer when HiGHS found one,
+   * else first-fit decreasing (either way the plan's notes say so).
+   */
+  readonly solverBudgetMs?: number;
 }
 
-/** The packer this module implements (FleetPlan.solver). */
+/** The packer this module implements without a solver (FleetPlan.solver). */
 export const FIRST_FIT_DECREASING = "first-fit-decreasing";
-
-interface ModelWork {
-  readonly model: ModelConfig;
-  readonly desired: number;
-  readonly shape: ShapeResult | null;
-  readonly shapeError: string | null;
-  readonly state: PoolState | undefined;
-  readonly placed: PlacedReplica[];
-  /** GPUs one replica takes, as a fraction of whole GPUs (the FFD size). */
-  readonly size: number;
-}
+const DEFAULT_SOLVER_BUDGET_MS = 1000;
 
 /** The `ModelShapeSummary` of a shape (what state.json keeps). */
 export function summarizeShape(shape: ReplicaShape): ModelShapeSummary {
@@ -65,26 +61,6 @@ function sizeOf(shape: ReplicaShape, state: PoolState): number {
   return profile.computeSlices / state.gpu.computeSlices;
 }
 
-function placeOne(work: ModelWork, allowSticky: boolean): boolean {
-  const { state, shape } = work;
-  if (!state || !shape?.ok) return false;
-  const s = shape.shape;
-  const name = work.model.name;
-  const placed =
-    s.kind === "mig"
-      ? placeMigReplica(state, name, s.migProfile, allowSticky)
-      : s.kind === "gpu"
-        ? placeWholeGpuReplica(state, name, s.tensorParallelSize)
-        : placeMultiNodeReplica(state, name, s.pipelineParallelSize);
-  if (placed) work.placed.push(placed);
-  return placed !== null;
-}
-
-/** Higher priority first; within a priority, bigger replicas first (FFD); ties by name. */
-function allocationOrder(a: ModelWork, b: ModelWork): number {
-  return b.model.priority - a.model.priority || b.size - a.size || (a.model.name < b.model.name ? -1 : a.model.name > b.model.name ? 1 : 0);
-}
-
 function toPoolPlacement(state: PoolState): PoolPlacement {
   return {
     pool: state.config.name,
@@ -102,14 +78,14 @@ function toPoolPlacement(state: PoolState): PoolPlacement {
 }
 
 /** GPUs the placed replicas need at least: MIG slices ÷ slices per GPU (compute or memory, whichever binds), rounded up, plus whole GPUs. */
-function lowerBoundOf(state: PoolState, placed: readonly PlacedReplica[]): number {
+function sliceBoundOf(state: PoolState, placed: readonly PlacedReplica[]): number {
   let compute = 0;
   let memory = 0;
   let whole = 0;
   for (const r of placed) {
     if (r.instance === null) whole += r.gpus.length;
     else {
-      const spec = state.gpu.migProfiles.find((p) => p.name === r.instance!.profile)!;
+      const spec = state.profiles.get(r.instance.profile)!;
       compute += spec.computeSlices;
       memory += spec.memorySlices;
     }
@@ -117,16 +93,76 @@ function lowerBoundOf(state: PoolState, placed: readonly PlacedReplica[]): numbe
   return whole + Math.ceil(Math.max(compute / state.gpu.computeSlices, memory / state.gpu.memorySlices));
 }
 
+const migProfileOf = (w: ModelWork): string | null => (w.shape?.ok && w.shape.shape.kind === "mig" ? w.shape.shape.migProfile : null);
+
 /**
- * Plans the fleet: each model's shape on its pool, then its `desiredReplicas` packed with first-fit
- * decreasing. Under shortage every model first gets up to `replicas.min` in priority order (higher
- * number first), then the rest of the demand in the same order; ties by replica size, then name.
- * The current placement is kept where valid (MIG layouts reused before any re-slicing; replicas go
- * back to the spots they held when their shape is unchanged). Never oversubscribes a GPU, node, pool
- * or quota; a model without a shape, or whose pool is missing, goes to `unmet`.
- * `lowerBoundGpus`: per pool, ceil(max(MIG compute slices ÷ compute slices per GPU, memory slices ÷
- * memory slices per GPU)) over the placed MIG replicas, plus the whole GPUs of whole-GPU and multi-node
- * replicas; summed over pools.
+ * Re-packs the MIG models of one pool with the solver and applies the answer; false (state untouched)
+ * when the solver fails, is out of time without an answer, or its answer does not cover the demand.
+ */
+function packPoolExactly(state: PoolState, members: readonly ModelWork[], solver: MigSolver, budgetMs: number, notes: string[]): MigPackingSolution | null {
+  const demands = members.map((w) => ({ model: w.model.name, priority: w.model.priority, profile: migProfileOf(w)!, desired: w.desired, placed: w.placed.length, minPlaced: w.minPlaced }));
+  const result = solveMigPacking(state, demands, solver, budgetMs / 1000);
+  if (!result.ok) {
+    notes.push(`pool ${state.config.name}: HiGHS gave no answer (${result.reason}); first-fit decreasing kept`);
+    return null;
+  }
+  const { solution } = result;
+  // Each demand group's replicas go to its models in proportion to demand, never below what replicas.min got.
+  const replicas = new Map(members.map((w) => [w.model.name, w.minPlaced]));
+  for (const [key, total] of solution.groupReplicas) {
+    const group = members.filter((w) => groupKeyOf(w.model.priority, migProfileOf(w)!) === key);
+    let left = total - group.reduce((n, w) => n + replicas.get(w.model.name)!, 0);
+    while (left > 0) {
+      let next: ModelWork | null = null;
+      for (const w of group) {
+        const r = replicas.get(w.model.name)!;
+        if (r >= w.desired) continue;
+        const diff = next === null ? -1 : r * next.desired - replicas.get(next.model.name)! * w.desired;
+        if (next === null || diff < 0 || (diff === 0 && allocationOrder(w, next) < 0)) next = w;
+      }
+      if (next === null) break;
+      replicas.set(next.model.name, replicas.get(next.model.name)! + 1);
+      left--;
+    }
+  }
+  const snapshot = snapshotPool(state);
+  const placed = applyMigPacking(
+    state,
+    solution,
+    members.map((w) => ({ model: w.model.name, priority: w.model.priority, profile: migProfileOf(w)!, replicas: replicas.get(w.model.name)! })),
+  );
+  if (placed === null) {
+    restorePool(state, snapshot);
+    notes.push(`pool ${state.config.name}: HiGHS layout does not hold every replica; first-fit decreasing kept`);
+    return null;
+  }
+  for (const w of members) w.placed.splice(0, w.placed.length, ...placed.get(w.model.name)!);
+  notes.push(
+    `pool ${state.config.name}: HiGHS ${solution.proven ? "proven optimal" : "best found, not proven optimal"} in ${solution.solves} solves; ` +
+      `MIG GPUs ≥ ${solution.lowerBoundGpus} (LP bound)${solution.notes.length > 0 ? `; ${solution.notes.join("; ")}` : ""}`,
+  );
+  return solution;
+}
+
+function objectiveOf(work: readonly ModelWork[], states: readonly PoolState[], gpusUsed: number): PlanObjective {
+  const unmet = new Map<number, number>();
+  for (const w of work) if (w.placed.length < w.desired) unmet.set(w.model.priority, (unmet.get(w.model.priority) ?? 0) + w.desired - w.placed.length);
+  const disrupted = states.flatMap((s) => s.flat.filter((g) => g.inUseNow && g.currentLayoutKey !== undefined && layoutKey(g.layout) !== g.currentLayoutKey).map((g) => `${s.config.name}/${g.node}`));
+  return {
+    unmetByPriority: [...unmet].sort((a, b) => b[0] - a[0]).map(([priority, replicas]) => ({ priority, replicas })),
+    gpusDisrupted: disrupted.length,
+    nodesDisrupted: new Set(disrupted).size,
+    gpusUsed,
+  };
+}
+
+/**
+ * Plans the fleet: each model's shape on its pool, then its `desiredReplicas` allocated (see
+ * `allocateReplicas`), then with a solver each MIG pool re-packed exactly (fewest GPUs disrupted, then
+ * fewest GPUs, never fewer replicas; replicas first-fit left out are added when the exact packing finds
+ * room, by priority) and whole-GPU replicas still unmet retried on the GPUs that frees. The current
+ * placement is kept where valid. Never oversubscribes a GPU, node, pool or quota; a model without a
+ * shape, or whose pool is missing, goes to `unmet` with the reason.
  */
 export function planFleet(input: PlanFleetInput): FleetPlan {
   const { config, current } = input;
@@ -139,25 +175,27 @@ export function planFleet(input: PlanFleetInput): FleetPlan {
     const shape = state ? chooseReplicaShape(model, state.config) : null;
     const shapeError = !state ? `pool ${model.pool} is not defined in fleet.yaml` : shape && !shape.ok ? shape.reason : null;
     const size = shape?.ok && state ? sizeOf(shape.shape, state) : 0;
-    return { model, desired, shape, shapeError, state, placed: [], size };
+    const was = current?.shapes[model.name];
+    const sticky = shape?.ok === true && (was == null || sameShape(was, summarizeShape(shape.shape)));
+    return { model, desired, shape, shapeError, state, placed: [], size, sticky, minPlaced: 0 };
   });
+  allocateReplicas(work);
 
-  const stickyOk = (w: ModelWork): boolean => {
-    const was = current?.shapes[w.model.name];
-    return w.shape?.ok === true && (was == null || sameShape(was, summarizeShape(w.shape.shape)));
-  };
-  const ordered = [...work].sort(allocationOrder);
-  for (const phase of ["min", "rest"] as const) {
-    for (const w of ordered) {
-      const target = phase === "min" ? Math.min(w.model.replicas.min, w.desired) : w.desired;
-      while (w.placed.length < target && placeOne(w, stickyOk(w)));
-    }
+  const notes: string[] = [];
+  const exact = new Map<PoolState, MigPackingSolution>();
+  for (const state of states.values()) {
+    const members = work.filter((w) => w.state === state && migProfileOf(w) !== null && w.desired > 0);
+    if (!input.solver || !state.config.mig.enabled || members.length === 0) continue;
+    const solution = packPoolExactly(state, members, input.solver, input.solverBudgetMs ?? DEFAULT_SOLVER_BUDGET_MS, notes);
+    if (solution === null) continue;
+    exact.set(state, solution);
+    for (const w of work.filter((x) => x.state === state && migProfileOf(x) === null).sort(allocationOrder)) while (w.placed.length < w.desired && placeOne(w));
   }
   for (const state of states.values()) preSliceChangedGpus(state);
 
   const unmet: UnmetDemand[] = work
     .filter((w) => w.placed.length < w.desired)
-    .map((w) => ({ model: w.model.name, replicas: w.desired - w.placed.length, reason: describeUnmet(w.model, w.shape, w.shapeError, w.state) }));
+    .map((w) => ({ model: w.model.name, replicas: w.desired - w.placed.length, reason: describeUnmet(w.model, w.shape, w.shapeError, w.state, { desired: w.desired, placed: w.placed.length }) }));
 
   const models: ModelPlan[] = work.map((w) => ({
     model: w.model.name,
@@ -170,8 +208,11 @@ export function planFleet(input: PlanFleetInput): FleetPlan {
     gpusUsed: new Set(w.placed.flatMap((r) => r.gpus)).size,
   }));
 
+  const placedByPool = (s: PoolState): PlacedReplica[] => work.flatMap((w) => w.placed).filter((r) => r.pool === s.config.name);
   const pools: PoolSummary[] = [...states.values()].map((s) => {
     const gpusUsed = usedGpuCount(s);
+    const solution = exact.get(s);
+    const whole = s.flat.filter((g) => g.wholeModel !== null).length;
     return {
       pool: s.config.name,
       gpuModel: s.config.gpu,
@@ -179,25 +220,29 @@ export function planFleet(input: PlanFleetInput): FleetPlan {
       gpusAllowed: s.allowedGpus,
       gpusUsed,
       gpusFree: Math.max(0, s.allowedGpus - gpusUsed),
+      solver: solution ? "highs" : FIRST_FIT_DECREASING,
+      lowerBoundGpus: solution ? whole + solution.lowerBoundGpus : sliceBoundOf(s, placedByPool(s)),
     };
   });
 
   const placement = [...states.values()].map(toPoolPlacement);
   const newShapes = Object.fromEntries(models.map((m) => [m.model, m.shape ? summarizeShape(m.shape) : null]));
   const { churn, disruptive } = diffAgainstCurrent(current, placement, newShapes, [...states.values()]);
-  const placedByPool = (s: PoolState): PlacedReplica[] => work.flatMap((w) => w.placed).filter((r) => r.pool === s.config.name);
+  const gpusUsed = pools.reduce((sum, p) => sum + p.gpusUsed, 0);
+  const migPoolsWithDemand = [...states.values()].filter((s) => s.config.mig.enabled && work.some((w) => w.state === s && migProfileOf(w) !== null && w.desired > 0));
 
   return {
     models,
     pools,
     placement,
     unmet,
-    solver: FIRST_FIT_DECREASING,
-    lowerBoundGpus: [...states.values()].reduce((sum, s) => sum + lowerBoundOf(s, placedByPool(s)), 0),
-    gpusUsed: pools.reduce((sum, p) => sum + p.gpusUsed, 0),
+    solver: input.solver && migPoolsWithDemand.length > 0 && migPoolsWithDemand.every((s) => exact.has(s)) ? input.solver.name : FIRST_FIT_DECREASING,
+    solverNotes: notes,
+    lowerBoundGpus: pools.reduce((sum, p) => sum + p.lowerBoundGpus, 0),
+    objective: objectiveOf(work, [...states.values()], gpusUsed),
+    gpusUsed,
     gpusTotal: pools.reduce((sum, p) => sum + p.gpusTotal, 0),
     churn,
     disruptive,
   };
 }
-

@@ -133,6 +133,24 @@ export interface PoolSummary {
   /** GPUs holding at least one replica or MIG instance in use. */
   readonly gpusUsed: number;
   readonly gpusFree: number;
+  /** Which packer laid out this pool's MIG GPUs: "highs" or "first-fit-decreasing" (also for pools without MIG). */
+  readonly solver: string;
+  /** GPUs the placed replicas need at least: whole GPUs held + MIG GPUs (LP relaxation rounded up with HiGHS, else slices ÷ slices per GPU). */
+  readonly lowerBoundGpus: number;
+}
+
+/**
+ * The packing objective of a plan, lexicographic in this order (DESIGN.md 5.3): unmet demand weighted by
+ * priority (a higher tier's replica outweighs any number of lower-tier ones), GPUs disrupted, GPUs used.
+ */
+export interface PlanObjective {
+  /** Replicas not placed per priority tier, highest priority first; tiers with none left out. */
+  readonly unmetByPriority: readonly { readonly priority: number; readonly replicas: number }[];
+  /** GPUs that held a replica in the current placement and are re-sliced (each drains its pods). */
+  readonly gpusDisrupted: number;
+  /** Nodes with at least one disrupted GPU. */
+  readonly nodesDisrupted: number;
+  readonly gpusUsed: number;
 }
 
 export interface FleetPlan {
@@ -140,10 +158,13 @@ export interface FleetPlan {
   readonly pools: readonly PoolSummary[];
   readonly placement: FleetPlacement;
   readonly unmet: readonly UnmetDemand[];
-  /** Which packer answered: "first-fit-decreasing" or "highs". */
+  /** Which packer answered: "highs" when HiGHS laid out every MIG pool with demand, else "first-fit-decreasing". */
   readonly solver: string;
-  /** Lower bound on GPUs used (LP relaxation rounded up) when the solver computes it. */
+  /** How the solver got there (proofs, fallbacks and why), one line each. */
+  readonly solverNotes: readonly string[];
+  /** Lower bound on GPUs used: the sum of the pools' `lowerBoundGpus`. */
   readonly lowerBoundGpus: number | null;
+  readonly objective: PlanObjective;
   readonly gpusUsed: number;
   readonly gpusTotal: number;
   /** Changes against the current plan: GPUs whose MIG layout changed, replicas moved. */

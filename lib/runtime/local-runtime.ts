@@ -14,6 +14,7 @@ import { createLocalGitRepo, initBareRepo } from "../gitops/index.js";
 import type { GitOpsRepo } from "../gitops/port.js";
 import { createAlertmanagerHandler, type HttpRequest, type HttpResponse } from "../http/index.js";
 import { createPrometheusMetricsSource } from "../metrics/index.js";
+import { loadMigSolver } from "../solver/index.js";
 import { validateManifests } from "../validate/index.js";
 import type { Settings } from "./settings.js";
 
@@ -41,6 +42,7 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
   const audit = createJsonlAuditSink({ path: auditPath });
   const token = settings.alertmanagerToken ?? (await readOrCreateToken(path.join(settings.dataDir, "alertmanager-token")));
   const ids = () => newDecisionId(clock.now());
+  const solver = await loadMigSolver(); // HiGHS (WASM) once per process, outside every decision
   const controller = createController({
     repo,
     audit,
@@ -49,6 +51,7 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     branches: { config: settings.configBranch, rendered: settings.renderedBranch, configPath: settings.configPath },
     metrics: settings.prometheusUrl ? createPrometheusMetricsSource({ baseUrl: settings.prometheusUrl, timeoutMs: 2000 }) : null,
     validate: validateManifests,
+    solver,
   });
   const handleAlertmanager = createAlertmanagerHandler({ controller, audit, clock, newDecisionId: ids, bearerToken: token, decisionTimeoutMs: settings.decisionTimeoutMs });
 

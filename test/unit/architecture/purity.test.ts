@@ -9,7 +9,8 @@ const PURE_AREAS = ["lib/planner", "lib/render", "lib/catalog", "lib/signals", "
 
 const FORBIDDEN: ReadonlyArray<readonly [RegExp, string]> = [
   [/from\s+["'](node:)?(fs|fs\/promises|http|https|net|child_process|os|dgram|dns|tls|worker_threads|crypto|process)["']/, "imports an I/O or system module"],
-  [/from\s+["'](\.\.\/)+(gitops|audit|runtime|http|metrics|controller)\//, "imports an I/O area"],
+  [/from\s+["'](\.\.\/)+(gitops|audit|runtime|http|metrics|controller|solver)\//, "imports an I/O area"],
+  [/from\s+["']highs["']/, "loads the HiGHS WASM module (the shell loads it once: lib/solver)"],
   [/\bprocess\.(env|argv|cwd|hrtime)\b/, "reads the process environment"],
   [/\bDate\.now\(|new Date\(\s*\)/, "reads the clock"],
   [/\bMath\.random\(/, "uses randomness"],

@@ -2,8 +2,9 @@ import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import { isValidMigLayout } from "../../../lib/catalog/index.js";
 import type { FleetConfig, GpuModelId } from "../../../lib/config/index.js";
-import { planFleet, summarizeShape, type FleetPlan } from "../../../lib/planner/index.js";
+import { planFleet, summarizeShape, type FleetPlan, type MigSolver } from "../../../lib/planner/index.js";
 import { fleetOf, type ModelInput, type PoolInput } from "./fleet-builders.js";
+import { testSolver } from "./solver.js";
 
 const poolArb = fc.record({
   gpu: fc.constantFrom<GpuModelId>("A100-80GB", "H100-80GB", "A30-24GB", "H200-141GB", "A100-40GB"),
@@ -117,6 +118,29 @@ describe("planFleet properties", () => {
     );
   });
 
+  it("never oversubscribes anything with HiGHS either, and uses no more GPUs than first-fit decreasing when that meets all demand", async () => {
+    const solver: MigSolver = await testSolver();
+    fc.assert(
+      fc.property(fleetArb, (f) => {
+        const { config, desired } = build(f);
+
+        const ffd = planFleet({ config, desiredReplicas: desired[0]!, current: null });
+        const first = planFleet({ config, desiredReplicas: desired[0]!, current: null, solver });
+        const shapes = Object.fromEntries(first.models.map((m) => [m.model, m.shape ? summarizeShape(m.shape) : null]));
+        const second = planFleet({ config, desiredReplicas: desired[1]!, current: { placement: first.placement, shapes }, solver });
+
+        checkInvariants(config, desired[0]!, first);
+        checkInvariants(config, desired[1]!, second);
+        if (ffd.unmet.length === 0) {
+          expect(first.unmet).toEqual([]);
+          expect(first.gpusUsed).toBeLessThanOrEqual(ffd.gpusUsed);
+        }
+        expect(first.lowerBoundGpus).toBeLessThanOrEqual(first.gpusUsed);
+      }),
+      { numRuns: 150, seed: 20240602 },
+    );
+  });
+
   it("gives the same plan twice for the same input", () => {
     fc.assert(
       fc.property(fleetArb, (f) => {
@@ -128,6 +152,21 @@ describe("planFleet properties", () => {
         expect(JSON.stringify(b)).toBe(JSON.stringify(a));
       }),
       { numRuns: 50, seed: 7 },
+    );
+  });
+
+  it("gives the same plan twice for the same input with HiGHS", async () => {
+    const solver = await testSolver();
+    fc.assert(
+      fc.property(fleetArb, (f) => {
+        const { config, desired } = build(f);
+
+        const a = planFleet({ config, desiredReplicas: desired[0]!, current: null, solver });
+        const b = planFleet({ config, desiredReplicas: desired[0]!, current: null, solver });
+
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      }),
+      { numRuns: 40, seed: 8 },
     );
   });
 });

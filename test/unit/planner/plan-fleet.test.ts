@@ -6,6 +6,7 @@ import { fleetOf, type ModelInput, type PoolInput } from "./fleet-builders.js";
 const mig = { enabled: true, labelMode: "nodePool" } as const;
 const AWQ_8B: Omit<ModelInput, "name"> = { quantization: "awq", maxModelLen: 4096, minConcurrency: 2 }; // 1g.10gb on A100-80GB
 const LLAMA_70B_C8: Omit<ModelInput, "name"> = { architecture: "llama-3-70b", maxModelLen: 8192, minConcurrency: 8 }; // TP 4 on 80 GiB
+const TP1_8B: Omit<ModelInput, "name"> = { architecture: "llama-3-8b", maxModelLen: 8192 }; // TP 1 on 80 GiB (15 GiB of weights)
 
 /** "profile@start:model" per GPU of a pool, e.g. ["1g.10gb@0:a 1g.10gb@1:-", "whole:b", ""]. */
 function layouts(plan: FleetPlan, pool: string): string[] {
@@ -125,10 +126,34 @@ describe("planFleet: allocation under shortage", () => {
       { "a-lo": 0, "b-hi": 2 },
     ],
     [
-      "breaks a priority tie by name",
+      "shares a priority tier evenly when demand is equal (8 GPUs, 2 × TP 4 fit; 2 + 2 wanted)",
       [{ name: "b", ...LLAMA_70B_C8, replicas: { min: 0 } }, { name: "a", ...LLAMA_70B_C8, replicas: { min: 0 } }],
       { a: 2, b: 2 },
-      { a: 2, b: 0 },
+      { a: 1, b: 1 },
+    ],
+    [
+      "shares a priority tier in proportion to demand (8 GPUs, TP 1; 12 + 4 wanted → 6 + 2)",
+      [{ name: "big", ...TP1_8B, replicas: { min: 0 } }, { name: "small", ...TP1_8B, replicas: { min: 0 } }],
+      { big: 12, small: 4 },
+      { big: 6, small: 2 },
+    ],
+    [
+      "breaks an equal share by name (7 GPUs left after c's min; 4 + 4 wanted → a 4, b 3)",
+      [{ name: "b", ...TP1_8B, replicas: { min: 0 } }, { name: "a", ...TP1_8B, replicas: { min: 0 } }, { name: "c", ...TP1_8B, replicas: { min: 1 }, priority: 5 }],
+      { a: 4, b: 4, c: 1 },
+      { a: 4, b: 3, c: 1 },
+    ],
+    [
+      "serves the higher tier whole before sharing what is left in proportion (8 GPUs; hi 5, lo 6 + 3 → 5, 2 + 1)",
+      [{ name: "hi", ...TP1_8B, priority: 9, replicas: { min: 0 } }, { name: "lo-a", ...TP1_8B, replicas: { min: 0 } }, { name: "lo-b", ...TP1_8B, replicas: { min: 0 } }],
+      { hi: 5, "lo-a": 6, "lo-b": 3 },
+      { hi: 5, "lo-a": 2, "lo-b": 1 },
+    ],
+    [
+      "shares in proportion to demand in replicas whatever the replica size (8 GPUs; TP 4 wants 2, TP 1 wants 8 → 1 and 4)",
+      [{ name: "tp4", ...LLAMA_70B_C8, replicas: { min: 0 } }, { name: "tp1", ...TP1_8B, replicas: { min: 0 } }],
+      { tp4: 2, tp1: 8 },
+      { tp4: 1, tp1: 4 },
     ],
   ])("%s", (_name, models, desired, expected) => {
     const result = plan(pool, models, desired);

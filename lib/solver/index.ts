@@ -1,0 +1,1 @@
+export { loadMigSolver } from "./load-highs.js";
