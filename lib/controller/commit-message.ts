@@ -24,6 +24,10 @@ export interface CommitMessageInput {
   readonly filesChanged: number;
   /** GPUs re-sliced (from `describeMigChanges`); each needs its node drained before the MIG manager applies it. */
   readonly migChanges?: readonly string[];
+  /** Steps per re-sliced node (from `buildResliceRunbook`), written for disruptive plans. */
+  readonly runbook?: readonly string[];
+  /** The change goes to a proposal branch for approval (`policy.approval: pr`), not to the rendered branch. */
+  readonly proposal?: boolean;
 }
 
 function describeChange(change: AuditChange): string {
@@ -45,7 +49,7 @@ export function buildCommitMessage(input: CommitMessageInput): string {
       : changes.length > 0
         ? `${changes.length} changes across ${new Set(changes.map((c) => c.model)).size} models`
         : "re-render manifests";
-  const subject = `vllm-gitops: ${headline} (${input.reason.short})`;
+  const subject = `vllm-gitops${input.proposal ? " proposal" : ""}: ${headline} (${input.reason.short})`;
 
   const delta = input.gpusAfter - input.gpusBefore;
   const body = [
@@ -60,6 +64,8 @@ export function buildCommitMessage(input: CommitMessageInput): string {
     `Plan: solver ${plan.solver}${plan.lowerBoundGpus !== null ? `, lower bound ${plan.lowerBoundGpus} GPUs` : ""}${plan.disruptive ? ", DISRUPTIVE (re-slices GPUs or changes TP/PP)" : ""}`,
     ...(plan.unmet.length > 0 ? ["Unmet demand:", ...plan.unmet.map((u) => `- ${u.model}: ${u.replicas} replica(s): ${u.reason}`)] : []),
     `Files changed: ${input.filesChanged}`,
+    ...(input.proposal ? ["", "Proposed, not applied: this plan is disruptive and policy.approval is pr. Merge it into the rendered branch once the runbook below is under way."] : []),
+    ...(input.runbook !== undefined && input.runbook.length > 0 ? ["", ...input.runbook] : []),
   ];
   const trailers = [`Decision-Id: ${input.decisionId}`, `Trigger: ${input.trigger.kind} ${input.trigger.ref}`];
   return `${subject}\n\n${body.join("\n")}\n\n${trailers.join("\n")}\n`;

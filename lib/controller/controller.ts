@@ -7,7 +7,7 @@ import type { AuditChange, AuditOutcome, AuditRecord, AuditSink, TriggerKind } f
 import { ConflictError, InvariantError, isKnownError } from "../errors.js";
 import type { GitOpsRepo } from "../gitops/port.js";
 import type { MetricsSource } from "../metrics/index.js";
-import { formatPlan } from "../planner/index.js";
+import { formatPlan, type MigSolver } from "../planner/index.js";
 import { decideFromAlerts, type AlertDecision, type AlertGroup } from "../signals/index.js";
 import { serializeState, STATE_PATH } from "../state/index.js";
 import type { Clock } from "./clock.js";
@@ -16,6 +16,8 @@ import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
 import { currentReserves, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
 import { loadSnapshot, type Branches } from "./load-snapshot.js";
+import { needsApproval, proposeChange } from "./propose-change.js";
+import { buildResliceRunbook } from "./reslice-runbook.js";
 import { createSerialQueue } from "./serial-queue.js";
 
 export interface ManifestProblemLike {
@@ -35,6 +37,8 @@ export interface ControllerDeps {
   readonly validate?: (files: ReadonlyMap<string, string>) => readonly ManifestProblemLike[];
   /** Compare-and-swap attempts before giving up with ConflictError (default 3). */
   readonly maxAttempts?: number;
+  /** Exact MIG packing (HiGHS, `loadMigSolver` at start); absent → first-fit decreasing. */
+  readonly solver?: MigSolver | null;
 }
 
 export interface Trigger {
@@ -107,8 +111,16 @@ export function createController(deps: ControllerDeps): Controller {
         }
         changes.set(STATE_PATH, serializeState(draft.nextState));
         const migChanges = describeMigChanges(snapshot.state.plan, draft.plan.placement);
-        const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size, migChanges });
+        const runbook = draft.plan.disruptive ? buildResliceRunbook(snapshot.config, snapshot.state.plan, draft.plan.placement) : [];
+        const proposal = needsApproval(snapshot.config, draft.plan);
+        const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size, migChanges, runbook, proposal });
         try {
+          if (proposal) {
+            const proposed = await proposeChange(deps.repo, { rendered: draft.rendered, renderedHead: snapshot.renderedHead, changes, message });
+            const why = `${reason.lines.join("; ")}; disruptive: awaits approval (policy.approval: pr) on ${proposed.branch}${proposed.alreadyProposed ? " (proposed before)" : ""}`;
+            await record({ id, phase: "outcome", trigger, outcome: "proposed", reason: why, changes: draft.changes, gpuDelta, commit: proposed.commit, pr: proposed.branch, details });
+            return { decisionId: id, outcome: "proposed", reason: why, commit: proposed.commit, changes: draft.changes, alerts };
+          }
           const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes, message });
           await record({ id, phase: "outcome", trigger, outcome: "applied", reason: reason.lines.join("; "), changes: draft.changes, gpuDelta, commit, details });
           return { decisionId: id, outcome: "applied", reason: reason.lines.join("; "), commit, changes: draft.changes, alerts };
@@ -147,7 +159,7 @@ export function createController(deps: ControllerDeps): Controller {
             const early = summarizeInaction(signal.alerts);
             return { early: { ...early, decisionId: "", commit: null, changes: [], alerts: signal.alerts }, details };
           }
-          const draft = draftDecision(snapshot, signal.desiredReplicas, { signalTimes: signal.signalTimes, keysToRecord: signal.keysToRecord }, now);
+          const draft = draftDecision(snapshot, signal.desiredReplicas, { signalTimes: signal.signalTimes, keysToRecord: signal.keysToRecord }, now, deps.solver);
           const names = [...new Set(acted.map((a) => a.alertname ?? "?"))].join(", ");
           const reason: DecisionReason = {
             short: names || "fleet.yaml changed",
@@ -172,7 +184,7 @@ export function createController(deps: ControllerDeps): Controller {
           const desired = Object.fromEntries(
             snapshot.config.models.map((m) => [m.name, Math.min(m.replicas.max, Math.max(m.replicas.min, reserves[m.name] ?? m.replicas.min))]),
           );
-          const draft = draftDecision(snapshot, desired, null, now);
+          const draft = draftDecision(snapshot, desired, null, now, deps.solver);
           const reason: DecisionReason = {
             short: trigger.kind === "cli" ? "render" : trigger.kind,
             lines: [`render of ${snapshot.config.cluster.name} from ${snapshot.configCommit.slice(0, 12)} (${trigger.kind} ${trigger.ref})`],
@@ -184,7 +196,7 @@ export function createController(deps: ControllerDeps): Controller {
 
     async describe() {
       const snapshot = await loadSnapshot(deps.repo, deps.branches);
-      const draft = draftDecision(snapshot, currentReserves(snapshot.config, snapshot.state), null, deps.clock.now());
+      const draft = draftDecision(snapshot, currentReserves(snapshot.config, snapshot.state), null, deps.clock.now(), deps.solver);
       return formatPlan(draft.plan);
     },
   };

@@ -178,7 +178,8 @@ export function createLocalGitRepo(options: LocalGitRepoOptions): GitOpsRepo {
 
       const scratchDir = await mkdtemp(join(tmpdir(), "vllm-gitops-commit-"));
       try {
-        const existing: Map<string, TreeEntry> = expectedHead === null ? new Map() : await listTree(expectedHead);
+        const base = expectedHead ?? request.startPoint ?? null;
+        const existing: Map<string, TreeEntry> = base === null ? new Map() : await listTree(base);
         const oids = await writeBlobs([...changes.values()].filter((c): c is string => c !== null), scratchDir);
         let written = 0;
         const edits = new Map<string, TreeEntry | null>(
@@ -190,7 +191,7 @@ export function createLocalGitRepo(options: LocalGitRepoOptions): GitOpsRepo {
         );
         const next = applyFileChanges(existing, edits, (a, b) => a.mode === b.mode && a.oid === b.oid);
         const tree = await writeTree(next, scratchDir);
-        const parents = expectedHead === null ? [] : ["-p", expectedHead];
+        const parents = base === null ? [] : ["-p", base];
         const sha = (await git(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], { input: normalizeCommitMessage(request.message), env: identity }))
           .toString("utf8")
           .trim();

@@ -13,6 +13,12 @@ export interface CommitRequest {
    * (it is created). The commit's parent is this commit.
    */
   readonly expectedHead: string | null;
+  /**
+   * Only with `expectedHead` null: the new branch starts from this commit (40-hex SHA) — it is the new
+   * commit's parent and its tree the base the changes apply to (a proposal branch off the rendered head).
+   * Absent: a new branch starts with a root commit.
+   */
+  readonly startPoint?: string;
   readonly changes: FileChanges;
   /** Full message: subject, body, trailers (`Decision-Id: …`). */
   readonly message: string;

@@ -89,14 +89,18 @@ export function normalizeCommitMessage(message: string): string {
 
 /**
  * Check a whole commit request, collecting every problem before failing: branch name, `expectedHead`
- * (null or a 40-hex SHA), at least one change, every path, every content a string or null, and a
- * non-blank message without NUL characters.
- * @throws InvalidInputError listing all problems (`path` is `branch`, `expectedHead`, `changes[<path>]` or `message`)
+ * (null or a 40-hex SHA), `startPoint` (a 40-hex SHA, only with `expectedHead` null), at least one
+ * change, every path, every content a string or null, and a non-blank message without NUL characters.
+ * @throws InvalidInputError listing all problems (`path` is `branch`, `expectedHead`, `startPoint`, `changes[<path>]` or `message`)
  */
 export function validateCommitRequest(request: CommitRequest): void {
   const issues: InputIssue[] = branchNameProblems(request.branch).map((message) => ({ path: "branch", message }));
   if (request.expectedHead !== null && !COMMIT_SHA.test(request.expectedHead)) {
     issues.push({ path: "expectedHead", message: "expected null or 40 lower-case hex digits" });
+  }
+  if (request.startPoint !== undefined) {
+    if (!COMMIT_SHA.test(request.startPoint)) issues.push({ path: "startPoint", message: "expected 40 lower-case hex digits" });
+    if (request.expectedHead !== null) issues.push({ path: "startPoint", message: "only a new branch (expectedHead null) takes a start point" });
   }
   if (request.changes.size === 0) issues.push({ path: "changes", message: "no changes: refusing to create an empty commit" });
   for (const [path, content] of request.changes) {

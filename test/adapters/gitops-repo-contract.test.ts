@@ -61,6 +61,27 @@ describe.each(implementations)("GitOpsRepo contract: %s", (_name, make) => {
     expect(await repo.log("rendered", 5)).toEqual([{ sha, parents: [], message: "Create rendered\n\nDecision-Id: 01J0" }]);
   });
 
+  it("starts a new branch from a start point: its parent, and its tree under the changes", async () => {
+    const base = await createRendered({ "a.txt": "1", "b.txt": "1" });
+
+    const sha = await repo.commit({ branch: "vllm-gitops/proposal-abc", expectedHead: null, startPoint: base, changes: files({ "b.txt": "2", "c.txt": "3" }), message: "proposal" });
+
+    expect(await repo.log("vllm-gitops/proposal-abc", 5)).toEqual([{ sha, parents: [base], message: "proposal" }, { sha: base, parents: [], message: "first" }]);
+    expect(Object.fromEntries(await repo.readTree(sha))).toEqual({ "a.txt": "1", "b.txt": "2", "c.txt": "3" });
+    expect(await repo.head("rendered")).toBe(base);
+  });
+
+  it("refuses a start point on an existing branch's commit, or one that is not a SHA, naming the field", async () => {
+    const base = await createRendered({ "a.txt": "1" });
+
+    const onExisting = await thrown(repo.commit({ branch: "rendered", expectedHead: base, startPoint: base, changes: files({ "a.txt": "2" }), message: "x" }));
+    const notSha = await thrown(repo.commit({ branch: "p", expectedHead: null, startPoint: "main", changes: files({ "a.txt": "2" }), message: "x" }));
+
+    expect(onExisting).toBeInstanceOf(InvalidInputError);
+    expect(notSha).toBeInstanceOf(InvalidInputError);
+    expect((notSha as InvalidInputError).issues.map((i) => i.path)).toEqual(["startPoint"]);
+  });
+
   it("refuses to create a branch that already exists and leaves it where it was", async () => {
     const first = await createRendered({ "a.txt": "1" });
 

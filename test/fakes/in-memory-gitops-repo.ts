@@ -73,11 +73,12 @@ export class InMemoryGitOpsRepo implements GitOpsRepo {
     if (actualHead !== request.expectedHead) {
       throw new ConflictError("branch is no longer at the expected head", { branch: request.branch, expectedHead: request.expectedHead, actualHead });
     }
-    const parent = request.expectedHead === null ? new Map<string, string>() : this.commitOf(request.expectedHead).files;
+    const base = request.expectedHead ?? request.startPoint ?? null;
+    const parent = base === null ? new Map<string, string>() : this.commitOf(base).files;
     const files = applyFileChanges(parent, request.changes, (a, b) => a === b);
     this.sequence += 1;
-    const sha = createHash("sha1").update(`${this.sequence}\0${request.expectedHead ?? ""}\0${request.message}`).digest("hex");
-    const parents = request.expectedHead === null ? [] : [request.expectedHead];
+    const sha = createHash("sha1").update(`${this.sequence}\0${base ?? ""}\0${request.message}`).digest("hex");
+    const parents = base === null ? [] : [base];
     this.commits.set(sha, { files, parents, message: normalizeCommitMessage(request.message) });
     this.branches.set(request.branch, sha);
     return sha;
