@@ -1,6 +1,8 @@
 /**
  * `npx vllm-gitops <command>`:
- *   plan   [--config manifests/fleet.yaml]          print the plan of a fleet.yaml (initial reserves)
+ *   plan   [--config manifests/fleet.yaml] [--format text|markdown]
+ *                                                   print the plan of a fleet.yaml (initial reserves,
+ *                                                   MIG pools packed by HiGHS)
  *   replay <payload.json> [--data-dir .data]        run an Alertmanager payload through the controller
  *                                                   on the local repo, without the server
  * Exit codes: 0 ok; 1 bad input or a rejected/failed decision (message on stderr); 2 usage.
@@ -9,12 +11,13 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { initialReservedReplicas, loadFleetConfig } from "../config/index.js";
 import { InvalidInputError, isKnownError } from "../errors.js";
-import { formatPlan, planFleet } from "../planner/index.js";
+import { formatPlan, planFleet, type PlanFormat } from "../planner/index.js";
 import { parseAlertmanagerPayload } from "../signals/index.js";
 import { createLocalRuntime, loadSettings } from "../runtime/index.js";
+import { loadMigSolver } from "../solver/index.js";
 
 const USAGE = `usage:
-  vllm-gitops plan [--config manifests/fleet.yaml]
+  vllm-gitops plan [--config manifests/fleet.yaml] [--format text|markdown]
   vllm-gitops replay <payload.json> [--data-dir .data]`;
 
 class UsageError extends Error {}
@@ -46,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { config: { type: "string", default: "manifests/fleet.yaml" }, "data-dir": { type: "string" }, help: { type: "boolean" } },
+      options: { config: { type: "string", default: "manifests/fleet.yaml" }, format: { type: "string", default: "text" }, "data-dir": { type: "string" }, help: { type: "boolean" } },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -58,8 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === "plan") {
     const config = loadFleetConfig(await readText(values.config), values.config);
+    if (values.format !== "text" && values.format !== "markdown") throw new UsageError(`--format must be text or markdown, not '${values.format}'`);
     const desired = Object.fromEntries(config.models.map((m) => [m.name, initialReservedReplicas(m)]));
-    console.log(formatPlan(planFleet({ config, desiredReplicas: desired, current: null })));
+    const solver = await loadMigSolver();
+    console.log(formatPlan(planFleet({ config, desiredReplicas: desired, current: null, solver }), values.format as PlanFormat).trimEnd());
     return 0;
   }
   if (command === "replay") {
