@@ -2,7 +2,7 @@
 // bare git repository, JSONL audit with fsync), and duplicate-delivery latency. Prints figures; asserts
 // nothing about speed (speed goals live here, never in the test suite).
 //
-//   npm run bench            (all benchmarks)    npx tsx bench/webhook-latency.ts [alerts=120]
+//   npm run bench (all benchmarks), or: npx tsx bench/webhook-latency.ts [alerts=120]
 import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
