@@ -1,4 +1,4 @@
-// Jest in native ESM mode with @swc/jest (see ../shared/TOOLCHAIN.md). Type errors are caught by
+// Jest in native ESM mode with @swc/jest (ESM-only dependencies: Octokit, @kubernetes/client-node, kubernetes-models). Type errors are caught by
 // `npm run typecheck`, not here. Two projects: the fast suite (`unit`) and the real-process suite (`e2e`).
 const swc = [
   "@swc/jest",

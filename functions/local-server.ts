@@ -1,7 +1,7 @@
 // `npm start`: the controller on http://127.0.0.1:8080 with embedded defaults (a bare git repository and
 // a JSONL audit log under .data/). Wiring only; see lib/runtime.
 import { isKnownError } from "../lib/errors.js";
-import { createLocalRuntime, loadSettings, startLocalServer } from "../lib/runtime/index.js";
+import { createLocalRuntime, loadSettings, startConfigWatch, startLocalServer } from "../lib/runtime/index.js";
 
 try {
   const settings = loadSettings(process.env);
@@ -18,6 +18,15 @@ try {
   gitops:    git --git-dir ${runtime.gitDir} log ${settings.renderedBranch}
   audit:     ${runtime.auditPath}
   startup render: ${first.outcome}${first.commit ? ` ${first.commit.slice(0, 12)}` : ""} (${first.reason})`);
+
+  if (settings.configPollSeconds > 0) {
+    startConfigWatch(
+      runtime,
+      settings.configPollSeconds,
+      (r) => console.log(`config branch moved: ${r.outcome}${r.commit ? ` ${r.commit.slice(0, 12)}` : ""} (${r.reason.split("\n")[0]})`),
+      (error) => console.error(`config watch: ${(error as Error).message.split("\n")[0]}`),
+    );
+  }
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

@@ -73,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const group = parseAlertmanagerPayload(parseJson(await readText(file), file));
     const env = values["data-dir"] ? { ...process.env, VLLM_GITOPS_DATA_DIR: values["data-dir"] } : process.env;
     const runtime = await createLocalRuntime(loadSettings(env));
-    await runtime.bootstrap();
+    await runtime.ensureRendered();
     const result = await runtime.controller.onAlert(group, { kind: "cli", ref: `replay ${file}` });
     console.log(JSON.stringify(result, null, 2));
     return result.outcome === "rejected" || result.outcome === "failed" ? 1 : 0;

@@ -15,6 +15,7 @@ import type { GitOpsRepo } from "../gitops/port.js";
 import { createAlertmanagerHandler, type HttpRequest, type HttpResponse } from "../http/index.js";
 import { createPrometheusMetricsSource } from "../metrics/index.js";
 import { loadMigSolver } from "../solver/index.js";
+import { parseState, STATE_PATH } from "../state/index.js";
 import { validateManifests } from "../validate/index.js";
 import type { Settings } from "./settings.js";
 
@@ -27,8 +28,15 @@ export interface LocalRuntime {
   readonly auditPath: string;
   readonly token: string;
   readonly handleAlertmanager: (request: HttpRequest) => Promise<HttpResponse>;
-  /** Seed the config branch when missing and commit the first render. */
+  /** Seed the config branch when missing, then re-render (commits only if something changed). */
   bootstrap(): Promise<DecisionResult>;
+  /** Seed the config branch when missing and commit the first render; nothing when rendered exists. */
+  ensureRendered(): Promise<DecisionResult | null>;
+  /**
+   * Re-render when the config branch moved since the last render (the local stand-in for a GitHub
+   * push webhook). @returns the decision, or null when rendered already reflects the config head.
+   */
+  reconcileIfConfigChanged(): Promise<DecisionResult | null>;
   /** True once the rendered branch exists. */
   isReady(): Promise<boolean>;
 }
@@ -65,27 +73,66 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     token,
     handleAlertmanager,
     async bootstrap() {
-      if ((await repo.head(settings.configBranch)) === null) {
-        let seed: string;
-        try {
-          seed = await readFile(settings.seedConfigPath, "utf8");
-        } catch (cause) {
-          throw new ConfigError(`cannot read the seed config ${settings.seedConfigPath}`, {}, { cause });
-        }
-        loadFleetConfig(seed, path.basename(settings.seedConfigPath)); // fail fast with file:line errors
-        await repo.commit({
-          branch: settings.configBranch,
-          expectedHead: null,
-          changes: new Map([[settings.configPath, seed]]),
-          message: `Seed ${settings.configPath} from ${path.relative(process.cwd(), settings.seedConfigPath) || settings.seedConfigPath}\n`,
-        });
+      await seedConfig();
+      return controller.reconcile({ kind: "schedule", ref: "local server startup" });
+    },
+    async ensureRendered() {
+      await seedConfig();
+      if ((await repo.head(settings.renderedBranch)) !== null) return null;
+      return controller.reconcile({ kind: "cli", ref: "first render" });
+    },
+    async reconcileIfConfigChanged() {
+      const configHead = await repo.head(settings.configBranch);
+      const renderedHead = await repo.head(settings.renderedBranch);
+      if (configHead === null) return null;
+      if (renderedHead !== null) {
+        const stateText = await repo.readFile(renderedHead, STATE_PATH);
+        if (stateText !== null && parseState(stateText).configCommit === configHead) return null;
       }
-      return controller.reconcile({ kind: "cli", ref: "startup" });
+      return controller.reconcile({ kind: "schedule", ref: `${settings.configBranch} moved to ${configHead.slice(0, 12)}` });
     },
     async isReady() {
       return (await repo.head(settings.renderedBranch)) !== null;
     },
   };
+
+  async function seedConfig(): Promise<void> {
+    if ((await repo.head(settings.configBranch)) === null) {
+      let seed: string;
+      try {
+        seed = await readFile(settings.seedConfigPath, "utf8");
+      } catch (cause) {
+        throw new ConfigError(`cannot read the seed config ${settings.seedConfigPath}`, {}, { cause });
+      }
+      loadFleetConfig(seed, path.basename(settings.seedConfigPath)); // fail fast with file:line errors
+      await repo.commit({
+        branch: settings.configBranch,
+        expectedHead: null,
+        changes: new Map([[settings.configPath, seed]]),
+        message: `Seed ${settings.configPath} from ${path.relative(process.cwd(), settings.seedConfigPath) || settings.seedConfigPath}\n`,
+      });
+    }
+  }
+}
+
+/**
+ * Poll the config branch every `seconds` and re-render when it moved. Errors are reported through
+ * `onError` (the decision itself is audited). @returns a function that stops the watch.
+ */
+export function startConfigWatch(runtime: LocalRuntime, seconds: number, onDecision: (result: DecisionResult) => void, onError: (error: unknown) => void): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runtime
+      .reconcileIfConfigChanged()
+      .then((result) => result && onDecision(result), onError)
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Reuse the token in `file`, or create a random one (0600) so restarts keep it. */

@@ -13,6 +13,7 @@
  * | `VLLM_GITOPS_SEED_CONFIG` | `manifests/fleet.yaml` | file that seeds the config branch of a new local repo |
  * | `PROMETHEUS_URL` | unset | read levels from Prometheus at decision time (else the alert's `value`) |
  * | `DECISION_TIMEOUT_MS` | `8000` | answer 503 when a decision takes longer |
+ * | `VLLM_GITOPS_CONFIG_POLL_SECONDS` | `15` | local server: re-render when the config branch moved (0: off) |
  */
 import path from "node:path";
 import { z } from "zod";
@@ -28,6 +29,7 @@ const envSchema = z.object({
   VLLM_GITOPS_SEED_CONFIG: z.string().min(1).default("manifests/fleet.yaml"),
   PROMETHEUS_URL: z.url().optional(),
   DECISION_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  VLLM_GITOPS_CONFIG_POLL_SECONDS: z.coerce.number().min(0).max(86_400).default(15),
 });
 
 export interface Settings {
@@ -40,6 +42,8 @@ export interface Settings {
   readonly seedConfigPath: string;
   readonly prometheusUrl: string | null;
   readonly decisionTimeoutMs: number;
+  /** Seconds between checks of the config branch in the local server; 0 disables. */
+  readonly configPollSeconds: number;
 }
 
 /** @throws ConfigError listing every bad variable */
@@ -59,5 +63,6 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     seedConfigPath: path.resolve(e.VLLM_GITOPS_SEED_CONFIG),
     prometheusUrl: e.PROMETHEUS_URL ?? null,
     decisionTimeoutMs: e.DECISION_TIMEOUT_MS,
+    configPollSeconds: e.VLLM_GITOPS_CONFIG_POLL_SECONDS,
   };
 }

@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { readJsonlAudit } from "../../lib/audit/index.js";
-import { createLocalRuntime, loadSettings, startLocalServer, type LocalRuntime, type LocalServer } from "../../lib/runtime/index.js";
+import type { DecisionResult } from "../../lib/controller/index.js";
+import { createLocalRuntime, loadSettings, startConfigWatch, startLocalServer, type LocalRuntime, type LocalServer } from "../../lib/runtime/index.js";
 import { alertGroup } from "./alerts.js";
 
 const TOKEN = "test-token-0123456789abcdef";
@@ -128,6 +129,32 @@ describe("local server", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ outcome: "no-op", reason: "duplicate", commit: null });
     expect(renderedLog()).toHaveLength(commits);
+  });
+
+  it("re-renders when the config branch moved, once, and names the move as the trigger", async () => {
+    const configHead = execFileSync("git", ["--git-dir", runtime.gitDir, "rev-parse", "main"], { encoding: "utf8" }).trim();
+    const fleet = execFileSync("git", ["--git-dir", runtime.gitDir, "show", "main:fleet.yaml"], { encoding: "utf8" });
+    await runtime.repo.commit({ branch: "main", expectedHead: configHead, changes: new Map([["fleet.yaml", fleet.replace("replicas: {min: 1, max: 14, initial: 2}", "replicas: {min: 1, max: 4, initial: 2}")]]), message: "lower max to 4\n" });
+
+    const first = await runtime.reconcileIfConfigChanged();
+    const second = await runtime.reconcileIfConfigChanged();
+
+    expect(first).toMatchObject({ outcome: "applied", changes: [{ model: "llama-3-8b-awq", field: "reservedReplicas", from: 6, to: 4 }] });
+    expect(second).toBeNull();
+    const message = execFileSync("git", ["--git-dir", runtime.gitDir, "log", "-1", "--format=%B", "rendered"], { encoding: "utf8" });
+    expect(message).toMatch(/Trigger: schedule main moved to [0-9a-f]{12}/);
+  });
+
+  it("watches the config branch and applies a move without being asked", async () => {
+    const configHead = execFileSync("git", ["--git-dir", runtime.gitDir, "rev-parse", "main"], { encoding: "utf8" }).trim();
+    const fleet = execFileSync("git", ["--git-dir", runtime.gitDir, "show", "main:fleet.yaml"], { encoding: "utf8" });
+    await runtime.repo.commit({ branch: "main", expectedHead: configHead, changes: new Map([["fleet.yaml", fleet.replace("replicas: {min: 1, max: 4, initial: 2}", "replicas: {min: 1, max: 3, initial: 2}")]]), message: "lower max to 3\n" });
+
+    const decision = await new Promise<DecisionResult>((resolve, reject) => {
+      const stop = startConfigWatch(runtime, 0.05, (r) => (stop(), resolve(r)), (e) => (stop(), reject(e)));
+    });
+
+    expect(decision).toMatchObject({ outcome: "applied", changes: [{ model: "llama-3-8b-awq", from: 4, to: 3 }] });
   });
 
   it("audits a rejected payload and samples authentication failures", async () => {
