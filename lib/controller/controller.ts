@@ -15,7 +15,7 @@ import { buildCommitMessage, type DecisionReason } from "./commit-message.js";
 import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
 import { currentReserves, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
-import { loadSnapshot, type Branches } from "./load-snapshot.js";
+import { loadConfigAt, loadSnapshot, type Branches } from "./load-snapshot.js";
 import { needsApproval, proposeChange } from "./propose-change.js";
 import { buildResliceRunbook } from "./reslice-runbook.js";
 import { createSerialQueue } from "./serial-queue.js";
@@ -118,6 +118,22 @@ export function createController(deps: ControllerDeps): Controller {
           if (proposal) {
             const proposed = await proposeChange(deps.repo, { rendered: draft.rendered, renderedHead: snapshot.renderedHead, changes, message });
             const why = `${reason.lines.join("; ")}; disruptive: awaits approval (policy.approval: pr) on ${proposed.branch}${proposed.alreadyProposed ? " (proposed before)" : ""}`;
+            // A pending disruptive config change must not block scaling: apply the signals under the
+            // config the rendered branch was last made from, when that is not disruptive.
+            const fallback = await decideUnderRenderedConfig(snapshot, now, decide);
+            if (fallback !== null) {
+              const fallbackChanges = diffRendered(snapshot.existing, fallback.draft.rendered, id);
+              if (fallbackChanges.size > 0 && (deps.validate?.(fallback.draft.rendered) ?? []).length === 0) {
+                fallbackChanges.set(STATE_PATH, serializeState(fallback.draft.nextState));
+                const pending = `fleet.yaml at ${snapshot.configCommit.slice(0, 12)} is disruptive and awaits approval on ${proposed.branch}; applied under the last rendered fleet.yaml ${fallback.configCommit.slice(0, 12)}`;
+                const fallbackReason: DecisionReason = { short: fallback.reason.short, lines: [...fallback.reason.lines, pending] };
+                const fallbackMessage = buildCommitMessage({ decisionId: id, trigger, reason: fallbackReason, changes: fallback.draft.changes, plan: fallback.draft.plan, gpusBefore: fallback.draft.gpusBefore, gpusAfter: fallback.draft.gpusAfter, filesChanged: fallbackChanges.size, migChanges: describeMigChanges(snapshot.state.plan, fallback.draft.plan.placement) });
+                const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes: fallbackChanges, message: fallbackMessage });
+                const appliedWhy = fallbackReason.lines.join("; ");
+                await record({ id, phase: "outcome", trigger, outcome: "applied", reason: appliedWhy, changes: fallback.draft.changes, gpuDelta: fallback.draft.gpusAfter - fallback.draft.gpusBefore, commit, pr: proposed.branch, details });
+                return { decisionId: id, outcome: "applied", reason: appliedWhy, commit, changes: fallback.draft.changes, alerts };
+              }
+            }
             await record({ id, phase: "outcome", trigger, outcome: "proposed", reason: why, changes: draft.changes, gpuDelta, commit: proposed.commit, pr: proposed.branch, details });
             return { decisionId: id, outcome: "proposed", reason: why, commit: proposed.commit, changes: draft.changes, alerts };
           }
@@ -135,6 +151,24 @@ export function createController(deps: ControllerDeps): Controller {
       await record({ id, phase: "outcome", trigger, outcome: "failed", reason: message.split("\n")[0] ?? message, changes: [], error: message }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * The decision re-made under the fleet.yaml the rendered branch was last made from, when the config
+   * branch has moved since and that decision is not disruptive; else null.
+   */
+  async function decideUnderRenderedConfig(
+    snapshot: Snapshot,
+    now: Date,
+    decide: Parameters<typeof run>[1],
+  ): Promise<{ draft: DecisionDraft; reason: DecisionReason; configCommit: string } | null> {
+    const renderedFrom = snapshot.state.configCommit;
+    if (renderedFrom === null || renderedFrom === snapshot.configCommit) return null;
+    const config = await loadConfigAt(deps.repo, renderedFrom, deps.branches.configPath);
+    if (config === null) return null;
+    const decided = await decide({ ...snapshot, config, configCommit: renderedFrom }, now);
+    if ("early" in decided || decided.draft.plan.disruptive) return null;
+    return { draft: decided.draft, reason: decided.reason, configCommit: renderedFrom };
   }
 
   return {

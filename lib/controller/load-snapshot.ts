@@ -1,5 +1,5 @@
 /** Read config (config branch) and state + rendered files (rendered branch) for one decision. */
-import { loadFleetConfig } from "../config/index.js";
+import { loadFleetConfig, type FleetConfig } from "../config/index.js";
 import { InvalidInputError, UpstreamError } from "../errors.js";
 import type { GitOpsRepo } from "../gitops/port.js";
 import { EMPTY_STATE, parseState, STATE_PATH } from "../state/index.js";
@@ -13,6 +13,18 @@ export interface Branches {
   readonly rendered: string;
   /** Path of fleet.yaml on the config branch. */
   readonly configPath: string;
+}
+
+/** fleet.yaml as it was at `commit`, or null when absent or invalid there. */
+export async function loadConfigAt(repo: GitOpsRepo, commit: string, configPath: string): Promise<FleetConfig | null> {
+  const text = await repo.readFile(commit, configPath);
+  if (text === null) return null;
+  try {
+    return loadFleetConfig(text, configPath);
+  } catch (error) {
+    if (error instanceof InvalidInputError) return null;
+    throw error;
+  }
 }
 
 /**

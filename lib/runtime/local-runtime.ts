@@ -61,6 +61,8 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     validate: validateManifests,
     solver,
   });
+  /** Config head whose render became a proposal: not re-proposed on every poll. */
+  let proposedConfigHead: string | null = null;
   const handleAlertmanager = createAlertmanagerHandler({ controller, audit, clock, newDecisionId: ids, bearerToken: token, decisionTimeoutMs: settings.decisionTimeoutMs });
 
   return {
@@ -84,12 +86,14 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     async reconcileIfConfigChanged() {
       const configHead = await repo.head(settings.configBranch);
       const renderedHead = await repo.head(settings.renderedBranch);
-      if (configHead === null) return null;
+      if (configHead === null || configHead === proposedConfigHead) return null; // already proposed: wait for a human
       if (renderedHead !== null) {
         const stateText = await repo.readFile(renderedHead, STATE_PATH);
         if (stateText !== null && parseState(stateText).configCommit === configHead) return null;
       }
-      return controller.reconcile({ kind: "schedule", ref: `${settings.configBranch} moved to ${configHead.slice(0, 12)}` });
+      const result = await controller.reconcile({ kind: "schedule", ref: `${settings.configBranch} moved to ${configHead.slice(0, 12)}` });
+      if (result.outcome === "proposed") proposedConfigHead = configHead;
+      return result;
     },
     async isReady() {
       return (await repo.head(settings.renderedBranch)) !== null;

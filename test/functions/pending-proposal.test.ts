@@ -1,0 +1,36 @@
+// Under approval: pr, a disruptive config change waiting for approval must not block scaling.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "@jest/globals";
+import { createController } from "../../lib/controller/index.js";
+import { parseAlertmanagerPayload } from "../../lib/signals/index.js";
+import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
+import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
+import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
+import { alertGroup } from "./alerts.js";
+
+const FLEET = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8").replace("approval: auto", "approval: pr");
+const MODEL_DIR = "clusters/prod-us-east-1/llm";
+
+describe("a pending disruptive proposal", () => {
+  it("still lets an alert scale under the last rendered fleet.yaml, and names the pending proposal", async () => {
+    const repo = new InMemoryGitOpsRepo();
+    await repo.seed("main", { "fleet.yaml": FLEET });
+    const audit = new RecordingAuditSink();
+    const controller = createController({ repo, audit, clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches: { config: "main", rendered: "rendered", configPath: "fleet.yaml" } });
+    await controller.reconcile({ kind: "cli", ref: "startup" });
+    // Llama-3-70B minConcurrency 8 → 1 lets TP 2 fit instead of TP 4: a TP change, disruptive.
+    await repo.seed("main", { "fleet.yaml": FLEET.replace("minConcurrency: 8", "minConcurrency: 1") }, "human: 70B to minConcurrency 1");
+
+    const reconciled = await controller.reconcile({ kind: "schedule", ref: "main moved" });
+    const alerted = await controller.onAlert(parseAlertmanagerPayload(alertGroup([{ value: "30" }])), { kind: "alertmanager", ref: "test" });
+
+    expect(reconciled.outcome).toBe("proposed");
+    expect(alerted).toMatchObject({ outcome: "applied", changes: [{ model: "llama-3-8b-awq", field: "reservedReplicas", from: 2, to: 6 }] });
+    const head = (await repo.head("rendered"))!;
+    expect(await repo.readFile(head, `${MODEL_DIR}/llama-3-8b-awq/scaledobject.yaml`)).toMatch(/maxReplicaCount: 6\b/);
+    expect(await repo.readFile(head, `${MODEL_DIR}/llama-3-70b/deployment.yaml`)).toMatch(/- --tensor-parallel-size\n\s+- "4"/);
+    const outcome = audit.records.at(-1)!;
+    expect(outcome).toMatchObject({ outcome: "applied", pr: expect.stringMatching(/^vllm-gitops\/proposal-/) });
+    expect((await repo.log("rendered", 1))[0]!.message).toMatch(/awaits approval on vllm-gitops\/proposal-/);
+  });
+});
