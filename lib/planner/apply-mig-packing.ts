@@ -1,9 +1,13 @@
 /**
  * Turns a solved MIG packing (mig-packing.ts) into layouts on concrete GPUs and replicas on concrete
  * instances, keeping the current placement where the solution allows: kept layouts go to the GPUs that
- * have them (in use now first), new layouts to GPUs nobody uses now before GPUs in use now, each in node
- * then index order (so whole nodes stay free at the end of the pool); every replica goes back to the
- * instance it held when that instance is kept, the rest fill free instances in GPU order.
+ * have them (in use now first), and every replica goes back to the instance it held first, so a GPU
+ * whose layout is kept keeps its replicas. New layouts go first to GPUs in use now whose layout is not
+ * kept (the solution counts them as disrupted: re-slicing them drains nothing more), then to GPUs
+ * nobody uses now (without a layout first), each in node then index order (so whole nodes stay free at
+ * the end of the pool). A GPU in use now that gets neither is emptied (no instances): a layout left
+ * there would hold none of its replicas, which moved, yet keep the GPU sliced. Idle GPUs keep their
+ * layout (pool-state.ts `releaseIdleLayouts` empties those beyond quotaGpus).
  */
 import type { PlacedReplica } from "./pack.js";
 import { assignInstance, setLayout, type PlannedGpu, type PlannedInstance, type PoolState } from "./pool-state.js";
@@ -34,8 +38,8 @@ export function applyMigPacking(state: PoolState, solution: MigPackingSolution, 
     for (const g of c.idle.slice(0, keep.idle)) chosen.set(g, c.layout);
   }
   for (const g of gpus) if (!chosen.has(g)) keptLater.push(g);
-  // GPUs to slice: nobody's now without a kept layout, then idle ones with a layout, then those in use now (disruptive).
-  const rank = (g: PlannedGpu): number => (g.inUseNow ? 2 : g.currentLayout !== null && g.currentLayout.length > 0 ? 1 : 0);
+  // GPUs to slice: those in use now whose layout is not kept (disrupted anyway), then nobody's now without a layout, then idle ones with one.
+  const rank = (g: PlannedGpu): number => (g.inUseNow ? 0 : g.currentLayout !== null && g.currentLayout.length > 0 ? 2 : 1);
   const toSlice = [...keptLater].sort((a, b) => rank(a) - rank(b) || a.node - b.node || a.index - b.index);
   let next = 0;
   for (const { set, gpus: count } of solution.slice) {
@@ -45,7 +49,7 @@ export function applyMigPacking(state: PoolState, solution: MigPackingSolution, 
       chosen.set(g, set.placements);
     }
   }
-  for (const g of gpus) setLayout(state, g, instancesOf(chosen.get(g) ?? g.currentLayout ?? []));
+  for (const g of gpus) setLayout(state, g, instancesOf(chosen.get(g) ?? (g.inUseNow ? [] : (g.currentLayout ?? []))));
 
   const ordered = [...assignments].sort((a, b) => b.priority - a.priority || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
   const remaining = new Map(ordered.map((a) => [a.model, a.replicas]));

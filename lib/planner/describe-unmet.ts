@@ -6,15 +6,18 @@ import type { ModelConfig } from "../config/index.js";
 import { isUsed, usedGpuCount, type PoolState } from "./pool-state.js";
 import type { ShapeResult } from "./types.js";
 
+/** "1 GPU", "2 GPUs". */
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 function quotaNote(state: PoolState): string {
   const used = usedGpuCount(state);
   const total = state.config.nodes * state.config.gpusPerNode;
   if (state.allowedGpus < total) {
     return used >= state.allowedGpus
-      ? `; quota ${state.allowedGpus} GPUs reached (${used} used)`
-      : `; quota ${state.allowedGpus} GPUs, ${used} used`;
+      ? `; quota ${plural(state.allowedGpus, "GPU")} reached (${used} used)`
+      : `; quota ${plural(state.allowedGpus, "GPU")}, ${used} used`;
   }
-  return `; ${used} of ${total} GPUs used`;
+  return `; ${used} of ${plural(total, "GPU")} used`;
 }
 
 /** Compute slices still free on a GPU (no instance over them), ignoring placement constraints. */
@@ -32,7 +35,7 @@ function describeMigShortage(state: PoolState, profile: string): string {
   ).length;
   return (
     `one replica needs a ${profile} instance (${spec.computeSlices} compute + ${spec.memorySlices} memory slices, ${spec.memoryGiB} GiB) on ${state.gpu.id}; ` +
-    `pool ${state.config.name} has no free ${profile} instance, ${roomAfterReslice} GPUs with room for one even after re-slicing, ` +
+    `pool ${state.config.name} has no free ${profile} instance, ${plural(roomAfterReslice, "GPU")} with room for one even after re-slicing, ` +
     `at most ${mostFree} of ${state.gpu.computeSlices} compute slices unused on any GPU${quotaNote(state)}`
   );
 }
@@ -43,7 +46,7 @@ function describeWholeShortage(state: PoolState, tensorParallelSize: number): st
   const where = most > 0 ? ` (${state.nodeNames[freePerNode.indexOf(most)]})` : "";
   const totalFree = freePerNode.reduce((a, b) => a + b, 0);
   return (
-    `one replica needs ${tensorParallelSize} free GPUs on one node; pool ${state.config.name} has at most ${most} free on one node${where}, ` +
+    `one replica needs ${plural(tensorParallelSize, "free GPU")} on one node; pool ${state.config.name} has at most ${most} free on one node${where}, ` +
     `${totalFree} free in all${quotaNote(state)}`
   );
 }
@@ -51,8 +54,8 @@ function describeWholeShortage(state: PoolState, tensorParallelSize: number): st
 function describeMultiNodeShortage(state: PoolState, pipelineParallelSize: number): string {
   const freeNodes = state.gpus.filter((gpus) => gpus.every((g) => !isUsed(g))).length;
   return (
-    `one replica needs ${pipelineParallelSize} entirely free nodes of ${state.config.gpusPerNode} GPUs; ` +
-    `pool ${state.config.name} has ${freeNodes} free nodes${quotaNote(state)}`
+    `one replica needs ${plural(pipelineParallelSize, "entirely free node")} of ${plural(state.config.gpusPerNode, "GPU")}; ` +
+    `pool ${state.config.name} has ${plural(freeNodes, "free node")}${quotaNote(state)}`
   );
 }
 

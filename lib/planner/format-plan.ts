@@ -123,6 +123,16 @@ function formatText(plan: FleetPlan): string {
 
 const cellOf = (text: string): string => text.replace(/\|/g, "\\|");
 
+/** One bullet per option the shape search refused (per model, in the order tried; the chosen shape is in the table), as the text view lists them. */
+function refusedBullets(plan: FleetPlan): string[] {
+  const bullets = plan.models.flatMap((m) =>
+    m.shape === null
+      ? m.considered.map((c) => `- **${m.model}** (no shape): ${c.label}: ${c.reason}`)
+      : m.considered.filter((c) => !c.accepted).map((c) => `- **${m.model}**: ${c.label} refused: ${c.reason}`),
+  );
+  return bullets.length > 0 ? bullets : ["None: every model took the first option it tried."];
+}
+
 function formatMarkdown(plan: FleetPlan): string {
   const keys = keysOf(plan);
   const row = (m: ModelPlan): string => {
@@ -140,6 +150,10 @@ function formatMarkdown(plan: FleetPlan): string {
     "| model | pool | shape | replicas reserved | GPUs held | memory per GPU |",
     "|---|---|---|---|---|---|",
     ...plan.models.map(row),
+    "",
+    "#### Options refused",
+    "",
+    ...refusedBullets(plan),
     "",
     "#### Pools",
     ...plan.placement.flatMap((p) => ["", `**${poolHeading(p, plan)}**`, "", "```text", ...poolBody(p, keys), "```"]),

@@ -127,13 +127,14 @@ export function formatKiB(bytes: number): string {
 
 /**
  * One line of arithmetic for a plan or a refusal, e.g. "budget 72.0 GiB (0.9 × 80 GiB) − weights 65.7 GiB −
- * overhead 2.0 GiB = KV 4.3 GiB = 28,180 tokens ≥ 8,192 required".
+ * overhead 2.0 GiB = KV 4.3 GiB = 28,180 tokens ≥ 8,192 required"; when nothing is left for the KV cache,
+ * "… = -7.9 GiB: no room for KV cache (needs 1.0 GiB for 8,192 tokens)" (GiB against GiB, tokens against tokens).
  */
 export function describeMemory(m: MemoryEstimate): string {
-  const cmp = m.fits ? "≥" : "<";
-  const kv = m.kvCacheGiB > 0 ? `KV ${formatGiB(m.kvCacheGiB)} = ${formatCount(m.kvTokens)} tokens` : `KV ${formatGiB(m.kvCacheGiB)} (no room)`;
-  return (
-    `budget ${formatGiB(m.budgetGiB)} (${m.gpuMemoryUtilization} × ${m.deviceMemoryGiB} GiB) − weights ${formatGiB(m.weightsGiB)} − ` +
-    `overhead ${formatGiB(m.overheadGiB)} = ${kv} ${cmp} ${formatCount(m.requiredKvTokens)} required`
-  );
+  const budget = `budget ${formatGiB(m.budgetGiB)} (${m.gpuMemoryUtilization} × ${m.deviceMemoryGiB} GiB) − weights ${formatGiB(m.weightsGiB)} − overhead ${formatGiB(m.overheadGiB)}`;
+  if (m.kvCacheGiB <= 0) {
+    const needed = (m.requiredKvTokens * m.kvBytesPerToken) / GIB;
+    return `${budget} = ${formatGiB(m.kvCacheGiB)}: no room for KV cache (needs ${formatGiB(needed)} for ${formatCount(m.requiredKvTokens)} tokens)`;
+  }
+  return `${budget} = KV ${formatGiB(m.kvCacheGiB)} = ${formatCount(m.kvTokens)} tokens ${m.fits ? "≥" : "<"} ${formatCount(m.requiredKvTokens)} required`;
 }

@@ -5,9 +5,13 @@
  *
  *   x_j ≥ 0  GPUs (re)sliced to instance set j (the sets that are maximal over the demanded profiles:
  *            any valid layout is covered by one of them, so nothing is lost)
- *   y_c, z_c GPUs of current layout class c kept as they are: in use now (≤ inUse_c), idle (≤ idle_c)
+ *   y_c, z_c GPUs of current layout class c kept as they are: in use now (≤ inUse_c), idle (≤ idle_c);
+ *            every current layout is a class, also one without a demanded profile (keeping it drains nothing)
  *   p_g      replicas placed of demand group g = (priority, profile)
- *   d ≥ 0    GPUs in use now that are re-sliced: d ≥ Σx − (GPUs free to slice without draining anything)
+ *   d ≥ 0    GPUs in use now whose layout is not kept: d ≥ Σ_c inUse_c − Σ_c y_c. Such a GPU is re-sliced
+ *            (one of the x) or emptied — either way its running replicas are drained — because a kept
+ *            layout keeps its replicas on their instances (apply-mig-packing.ts) and a layout nobody
+ *            holds replicas on is not left on a GPU in use (it would hide a move and take quota)
  *
  *   cover:   Σ_j n_jp x_j + Σ_c n_cp (y_c + z_c) ≥ Σ_{g of profile p} p_g   for every demanded profile p
  *   GPUs:    Σx + Σy + Σz ≤ min(MIG GPUs of the pool, quotaGpus − GPUs held whole)
@@ -16,8 +20,9 @@
  * compute slices placed of that tier (higher tiers fixed at their optimum, lower tiers at the replicas
  * their `replicas.min` got; first with the tier's first-fit allocation as a floor, so the proportional
  * share within the tier is kept when possible); only tiers at or below the first one first-fit left
- * short are solved. (B) with the placed replicas fixed, minimize K²·d + K·GPUs + Σx, K = GPUs + 1: GPUs
- * disrupted, then GPUs used, then GPUs re-sliced at all (weights exact: every term is below K).
+ * short are solved. (B) with the placed replicas fixed, minimize K²·d + K·(Σx + Σy + Σz) + Σx,
+ * K = capacity + 1: GPUs disrupted, then GPUs kept or sliced (each counts against quotaGpus), then GPUs
+ * re-sliced at all (weights exact: the lower terms together stay below K², the last below K).
  * The lower bound is the LP relaxation of "minimize GPUs" covering the placed replicas, rounded up.
  */
 import { enumerateMigInstanceSets, type MigInstanceSet, type MigPlacementSpec } from "../catalog/index.js";
@@ -37,7 +42,7 @@ export interface MigModelDemand {
   readonly minPlaced: number;
 }
 
-/** GPUs that share a current layout which holds a demanded profile: keeping them re-slices nothing. */
+/** GPUs that share a current (valid, non-empty) layout: keeping them re-slices nothing. */
 export interface LayoutClass {
   readonly key: string;
   readonly layout: readonly MigPlacementSpec[];
@@ -98,11 +103,14 @@ export function migGpusOf(state: PoolState): PlannedGpu[] {
   return state.flat.filter((g) => g.layout !== null && g.wholeModel === null);
 }
 
-/** Current layouts (still valid, holding a demanded profile) with their GPUs, by first GPU. */
-export function layoutClassesOf(gpus: readonly PlannedGpu[], profiles: ReadonlySet<string>): LayoutClass[] {
+/**
+ * Current layouts (still valid, with at least one instance) with their GPUs, by first GPU. A layout
+ * without a demanded profile is a class too: keeping it on a GPU in use drains nothing.
+ */
+export function layoutClassesOf(gpus: readonly PlannedGpu[]): LayoutClass[] {
   const classes = new Map<string, { key: string; layout: readonly MigPlacementSpec[]; inUse: PlannedGpu[]; idle: PlannedGpu[] }>();
   for (const g of gpus) {
-    if (g.currentLayout === null || !g.currentLayout.some((i) => profiles.has(i.profile))) continue;
+    if (g.currentLayout === null || g.currentLayout.length === 0) continue;
     const key = layoutKey(g.currentLayout)!;
     const c = classes.get(key) ?? { key, layout: g.currentLayout, inUse: [], idle: [] };
     (g.inUseNow ? c.inUse : c.idle).push(g);
@@ -120,13 +128,12 @@ export function solveMigPacking(state: PoolState, demands: readonly MigModelDema
   if (profiles.length === 0) return { ok: false, reason: "no MIG demand", solves: 0 };
   const groups = groupsOf(state, demands.filter((d) => profiles.includes(d.profile)));
   const gpus = migGpusOf(state);
-  const classes = layoutClassesOf(gpus, new Set(profiles));
+  const classes = layoutClassesOf(gpus);
   const sets = maximalInstanceSets(state, profiles);
-  const classed = new Set(classes.flatMap((c) => [...c.inUse, ...c.idle]));
-  const freeToSlice = gpus.filter((g) => !g.inUseNow && !classed.has(g)).length + classes.reduce((n, c) => n + c.idle.length, 0);
   const heldWhole = state.flat.filter((g) => g.wholeModel !== null).length;
   const capacity = Math.max(0, Math.min(gpus.length, state.allowedGpus - heldWhole));
-  const disruptable = gpus.some((g) => g.inUseNow);
+  const inUseKeepable = classes.reduce((n, c) => n + c.inUse.length, 0);
+  const disruptable = inUseKeepable > 0;
   const notes: string[] = [];
   let solves = 0;
   let proven = true;
@@ -188,21 +195,21 @@ export function solveMigPacking(state: PoolState, demands: readonly MigModelDema
     }
   }
 
-  // (B) With the replicas fixed: GPUs disrupted, then GPUs used, then GPUs re-sliced.
+  // (B) With the replicas fixed: GPUs disrupted (in use now, layout not kept), then GPUs kept or sliced, then GPUs re-sliced.
   const k = capacity + 1;
   const objective: Record<string, number> = {};
-  const onlyGpus = classes.length === 0 && !disruptable; // nothing to keep or disrupt: minimize GPUs alone
+  const onlyGpus = classes.length === 0; // nothing to keep or disrupt: minimize GPUs alone
   sets.forEach((_, j) => (objective[`x${j}`] = onlyGpus ? 1 : k + 1));
   classes.forEach((_, c) => ((objective[`y${c}`] = k), (objective[`z${c}`] = k)));
   if (disruptable) objective.d = k * k;
   const disruption: LinearConstraint[] = disruptable
-    ? [{ name: "disrupted", terms: { d: 1, ...Object.fromEntries(sets.map((_, j) => [`x${j}`, -1])), ...Object.fromEntries(classes.map((_, c) => [`z${c}`, -1])) }, lower: -freeToSlice }]
+    ? [{ name: "disrupted", terms: { d: 1, ...Object.fromEntries(classes.map((_, c) => [`y${c}`, 1])) }, lower: inUseKeepable }]
     : [];
   const layoutProgram: LinearProgram = {
     sense: "minimize",
     objective,
     constraints: [...coverRows(placed, []), { name: "gpus", terms: gpuTerms(), upper: capacity }, ...disruption],
-    variables: [...layoutVariables(), ...(disruptable ? [{ name: "d", lower: 0, upper: capacity, integer: true }] : [])],
+    variables: [...layoutVariables(), ...(disruptable ? [{ name: "d", lower: 0, upper: inUseKeepable, integer: true }] : [])],
     ...timeLimit,
   };
   const layout = solveMilp(solver, layoutProgram);

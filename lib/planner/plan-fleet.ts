@@ -13,7 +13,7 @@ import { diffAgainstCurrent } from "./diff-plan.js";
 import type { MigSolver } from "./highs-solver.js";
 import { groupKeyOf, solveMigPacking, type MigPackingSolution } from "./mig-packing.js";
 import { preSliceChangedGpus, type PlacedReplica } from "./pack.js";
-import { createPoolState, layoutKey, restorePool, snapshotPool, usedGpuCount, type PoolState } from "./pool-state.js";
+import { createPoolState, layoutKey, releaseIdleLayouts, restorePool, snapshotPool, usedGpuCount, type PoolState } from "./pool-state.js";
 import { chooseReplicaShape } from "./shape.js";
 import type { FleetPlacement, FleetPlan, ModelPlan, PlanObjective, PoolPlacement, PoolSummary, ReplicaShape, UnmetDemand } from "./types.js";
 
@@ -138,7 +138,7 @@ function packPoolExactly(state: PoolState, members: readonly ModelWork[], solver
   }
   for (const w of members) w.placed.splice(0, w.placed.length, ...placed.get(w.model.name)!);
   notes.push(
-    `pool ${state.config.name}: HiGHS ${solution.proven ? "proven optimal" : "best found, not proven optimal"} in ${solution.solves} solves; ` +
+    `pool ${state.config.name}: HiGHS ${solution.proven ? "proven optimal" : "best found, not proven optimal"} in ${solution.solves} solve${solution.solves === 1 ? "" : "s"}; ` +
       `MIG GPUs ≥ ${solution.lowerBoundGpus} (LP bound)${solution.notes.length > 0 ? `; ${solution.notes.join("; ")}` : ""}`,
   );
   return solution;
@@ -161,8 +161,10 @@ function objectiveOf(work: readonly ModelWork[], states: readonly PoolState[], g
  * `allocateReplicas`), then with a solver each MIG pool re-packed exactly (fewest GPUs disrupted, then
  * fewest GPUs, never fewer replicas; replicas first-fit left out are added when the exact packing finds
  * room, by priority) and whole-GPU replicas still unmet retried on the GPUs that frees. The current
- * placement is kept where valid. Never oversubscribes a GPU, node, pool or quota; a model without a
- * shape, or whose pool is missing, goes to `unmet` with the reason.
+ * placement is kept where valid: a GPU whose layout is kept keeps its replicas on their instances.
+ * Never oversubscribes a GPU, node, pool or quota — counting, for the quota, every GPU left sliced
+ * (idle layouts beyond it are emptied, see `releaseIdleLayouts`); a model without a shape, or whose
+ * pool is missing, goes to `unmet` with the reason.
  */
 export function planFleet(input: PlanFleetInput): FleetPlan {
   const { config, current } = input;
@@ -191,7 +193,10 @@ export function planFleet(input: PlanFleetInput): FleetPlan {
     exact.set(state, solution);
     for (const w of work.filter((x) => x.state === state && migProfileOf(x) === null).sort(allocationOrder)) while (w.placed.length < w.desired && placeOne(w));
   }
-  for (const state of states.values()) preSliceChangedGpus(state);
+  for (const state of states.values()) {
+    preSliceChangedGpus(state);
+    releaseIdleLayouts(state);
+  }
 
   const unmet: UnmetDemand[] = work
     .filter((w) => w.placed.length < w.desired)

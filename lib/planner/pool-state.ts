@@ -183,6 +183,23 @@ export function holdWhole(state: PoolState, gpus: readonly PlannedGpu[], model: 
   }
 }
 
+/**
+ * Empties (no instances) the MIG layouts of GPUs that hold no replica beyond the room quotaGpus leaves
+ * next to the GPUs that do, so what is rendered — every GPU with instances, or held — never exceeds
+ * quotaGpus or the inventory. Decision: an idle sliced GPU counts against the quota like a used one
+ * (its instances are rendered and schedulable), and it keeps its layout while the quota has room, so a
+ * replica coming back finds its instance without a re-slice. Those kept are, in order: GPUs that held
+ * a replica in the current placement (emptying one drains pods: disruptive), then by node and index.
+ */
+export function releaseIdleLayouts(state: PoolState): void {
+  const idle = state.flat.filter((g) => g.wholeModel === null && g.layout !== null && g.layout.length > 0 && !isUsed(g));
+  let room = Math.max(0, state.allowedGpus - state.usedGpus);
+  for (const g of [...idle].sort((a, b) => Number(b.inUseNow) - Number(a.inUseNow))) {
+    if (room > 0) room--;
+    else setLayout(state, g, []);
+  }
+}
+
 /** Occupied memory slices (bit mask), compute slices and instances per profile of a layout. */
 interface Occupancy {
   readonly memoryMask: number;

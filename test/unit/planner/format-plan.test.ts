@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
+import { loadFleetConfig } from "../../../lib/config/index.js";
 import { formatPlan, planFleet, type FleetPlan } from "../../../lib/planner/index.js";
 import { fleetOf } from "./fleet-builders.js";
 
@@ -48,7 +50,7 @@ describe("formatPlan", () => {
     const at = lines.indexOf("  llama-3-70b  (pool h100)  TP 4 on one node (nvidia.com/gpu: 4)");
 
     expect(lines.slice(at + 1, at + 4)).toEqual([
-      "    TP 1 refused: budget 72.0 GiB (0.9 × 80 GiB) − weights 131.4 GiB − overhead 1.5 GiB = KV -60.9 GiB (no room) < 65,536 required",
+      "    TP 1 refused: budget 72.0 GiB (0.9 × 80 GiB) − weights 131.4 GiB − overhead 1.5 GiB = -60.9 GiB: no room for KV cache (needs 20.0 GiB for 65,536 tokens)",
       "    TP 2 refused: budget 72.0 GiB (0.9 × 80 GiB) − weights 65.7 GiB − overhead 2.0 GiB = KV 4.3 GiB = 28,148 tokens < 65,536 required",
       "    TP 3 refused: invalid: attention heads 64 % 3 = 1; 8 KV heads: 3 neither divides them nor is a multiple of them; hidden size 8192 % 3 = 2; intermediate size 28672 % 3 = 1",
     ]);
@@ -56,17 +58,17 @@ describe("formatPlan", () => {
 
   it("explains a model without a shape, with the candidates it tried", () => {
     expect(text).toContain("  grok  (pool h100)  NO SHAPE");
-    expect(text).toContain("      TP 8: budget 72.0 GiB (0.9 × 80 GiB) − weights 73.1 GiB − overhead 2.0 GiB = KV -3.1 GiB (no room) < 8,192 required");
+    expect(text).toContain("      TP 8: budget 72.0 GiB (0.9 × 80 GiB) − weights 73.1 GiB − overhead 2.0 GiB = -3.1 GiB: no room for KV cache (needs 0.3 GiB for 8,192 tokens)");
   });
 
   it("draws every MIG GPU as one row of 7 compute-slice columns, each instance labelled with its model's key and profile", () => {
     // Mistral-7B bf16 with 2 × 32,768 tokens needs 3g.40gb (2 × 32,768 × 128 KiB = 8 GiB of KV) and is placed first (bigger):
-    // 3g at memory slices 0-3 (compute columns 0-2); the three 1g.10gb go to starts 4, 5, 6; compute column 3 stays unused.
+    // 3g at memory slices 0-3 (compute columns 0-2); the three 1g.10gb go to starts 4, 5, 6; compute column 3 has no memory left: "x", not free "·".
     const picture = lines.slice(lines.indexOf("  a100  A100-80GB, MIG: 1 of 2 GPUs used, 1 free; lower bound 1; solver first-fit-decreasing") + 1).slice(0, 3);
 
     expect(picture).toEqual([
-      "    models: A llama-3-8b-awq, B mistral; - free instance; · compute slice without an instance",
-      "    gpu-a100-0/0 | B 3g.40gb                         | ·         | A 1g.10gb | A 1g.10gb | A 1g.10gb |",
+      "    models: A llama-3-8b-awq, B mistral; - free instance; · free slice; x compute slice whose memory an instance holds (unusable)",
+      "    gpu-a100-0/0 | B 3g.40gb                         | x         | A 1g.10gb | A 1g.10gb | A 1g.10gb |",
       "    gpu-a100-0/1 | ·         | ·         | ·         | ·         | ·         | ·         | ·         |",
     ]);
   });
@@ -95,7 +97,7 @@ describe("formatPlan", () => {
 
     expect(markdown).toMatch(/^### Fleet plan\n\n- Fleet plan: 9 of 10 GPUs used/);
     expect(markdown).toContain("| llama-3-70b | h100 | TP 4 on one node (nvidia.com/gpu: 4) | 2 of 3 | 8 | budget 72.0 GiB (0.9 × 80 GiB) − weights 32.9 GiB − overhead 2.0 GiB = KV cache 37.1 GiB<br>KV cache: 80 KiB per token → 486,900 tokens ≥ 65,536 required; 59 full-length sequences at once |");
-    expect(markdown).toContain("```text\nmodels: A llama-3-8b-awq, B mistral; - free instance; · compute slice without an instance\ngpu-a100-0/0 | B 3g.40gb");
+    expect(markdown).toContain("```text\nmodels: A llama-3-8b-awq, B mistral; - free instance; · free slice; x compute slice whose memory an instance holds (unusable)\ngpu-a100-0/0 | B 3g.40gb");
     expect(markdown.split("\n").filter((l) => l !== l.trimEnd())).toEqual([]);
   });
 
@@ -115,5 +117,18 @@ describe("formatPlan", () => {
 
   it("gives the same bytes for the same plan", () => {
     expect(formatPlan(examplePlan())).toBe(text);
+  });
+
+  it("carries in Markdown every refused option and every candidate a model without a shape tried, with the arithmetic of the text (examples/reference-cases.yaml)", () => {
+    const config = loadFleetConfig(readFileSync(new URL("../../../examples/reference-cases.yaml", import.meta.url), "utf8"), "reference-cases.yaml");
+    const plan = planFleet({ config, desiredReplicas: {}, current: null });
+    const considered = plan.models.flatMap((m) => m.considered.filter((c) => m.shape === null || !c.accepted).map((c) => ({ model: m.model, line: `${c.label}${m.shape === null ? "" : " refused"}: ${c.reason}` })));
+
+    const markdown = formatPlan(plan, "markdown");
+
+    expect(considered.length).toBeGreaterThan(10);
+    for (const { line } of considered) expect(formatPlan(plan)).toContain(line);
+    const missing = considered.filter(({ model, line }) => !markdown.split("\n").some((l) => l.includes(model) && l.includes(line)));
+    expect(missing).toEqual([]);
   });
 });

@@ -145,6 +145,25 @@ describe("describeMemory", () => {
     expect(text).toBe("budget 72.0 GiB (0.9 × 80 GiB) − weights 65.7 GiB − overhead 2.0 GiB = KV 4.3 GiB = 28,148 tokens ≥ 8,192 required");
   });
 
+  it("says there is no room for the KV cache, in GiB, when the weights and overhead exceed the budget — never GiB against tokens", () => {
+    const m = estimateReplicaMemory({
+      architecture: architectureById("llama-3-8b"),
+      quantization: "none",
+      maxModelLen: 8192,
+      minConcurrency: 1,
+      gpuMemoryUtilization: 0.9,
+      overheadGiB: null,
+      deviceMemoryGiB: 9.5,
+      tensorParallelSize: 1,
+      pipelineParallelSize: 1,
+    });
+
+    const text = describeMemory(m);
+
+    // 8,192 tokens × 128 KiB = 1.0 GiB of KV cache needed; 8.55 − 15.0 − 1.5 = −7.9 GiB left.
+    expect(text).toBe("budget 8.6 GiB (0.9 × 9.5 GiB) − weights 15.0 GiB − overhead 1.5 GiB = -7.9 GiB: no room for KV cache (needs 1.0 GiB for 8,192 tokens)");
+  });
+
   it.each<[number, string]>([
     [0, "0"],
     [999, "999"],

@@ -47,8 +47,14 @@ describe("planFleet with HiGHS", () => {
     expect(layouts(exact, "a100")[0]).toBe("1g.10gb@0:small 1g.10gb@1:small 1g.10gb@2:small 1g.10gb@3:small 3g.40gb@4:mid");
     expect(exact).toMatchObject({ solver: "highs", lowerBoundGpus: 1, unmet: [] });
     expect(exact.pools[0]).toMatchObject({ solver: "highs", lowerBoundGpus: 1, gpusUsed: 1 });
-    expect(exact.solverNotes[0]).toMatch(/^pool a100: HiGHS proven optimal in \d solves; MIG GPUs ≥ 1 \(LP bound\)$/);
+    expect(exact.solverNotes[0]).toMatch(/^pool a100: HiGHS proven optimal in \d solves?; MIG GPUs ≥ 1 \(LP bound\)$/);
     expect(exact.objective).toEqual({ unmetByPriority: [], gpusDisrupted: 0, nodesDisrupted: 0, gpusUsed: 1 });
+  });
+
+  it("counts one solver call as 1 solve", () => {
+    const result = plan(a100(1), [{ name: "small", ...ONE_G }], { small: 7 });
+
+    expect(result.solverNotes).toEqual(["pool a100: HiGHS proven optimal in 1 solve; MIG GPUs ≥ 1 (LP bound)"]);
   });
 
   it("places the replica first-fit decreasing leaves unmet on a full pool (1 GPU: 3g + 4 × 1g fit, first fit holds 3g + 3 × 1g)", () => {

@@ -69,7 +69,13 @@ describe("planFleet: packing", () => {
     expect(reserved(result)).toEqual({ huge: 1 });
     expect(result.placement[0]!.nodes.map((n) => n.name)).toEqual(["n-a", "n-b", "n-c"]);
     expect(layouts(result, "h100").filter((l) => l === "whole:huge")).toHaveLength(16);
-    expect(result.unmet[0]!.reason).toContain("needs 2 entirely free nodes of 8 GPUs; pool h100 has 1 free nodes");
+    expect(result.unmet[0]!.reason).toContain("needs 2 entirely free nodes of 8 GPUs; pool h100 has 1 free node;");
+  });
+
+  it("says 1 free GPU, not 1 free GPUs, in an unmet reason", () => {
+    const result = plan([{ name: "h100", nodes: 1, gpusPerNode: 1 }], [{ name: "m", ...TP1_8B }], { m: 2 });
+
+    expect(result.unmet[0]!.reason).toContain("one replica needs 1 free GPU on one node; pool h100 has at most 0 free on one node, 0 free in all; 1 of 1 GPU used");
   });
 
   it("names nodes <pool>-<i> without nodeNames", () => {

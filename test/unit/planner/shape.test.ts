@@ -143,7 +143,7 @@ describe("chooseReplicaShape: field reports and refusals", () => {
 
     const slice = result.considered.find((c) => c.label === "mig 1g.10gb");
     expect(slice).toMatchObject({ accepted: false });
-    expect(slice!.reason).toContain("(no room)");
+    expect(slice!.reason).toContain("= -6.3 GiB: no room for KV cache (needs 4.0 GiB for 32,768 tokens)");
     expect(summary(result)).toBe("mig 7g.40gb");
   });
 
