@@ -30,6 +30,8 @@ export interface CommitMessageInput {
   readonly proposal?: boolean;
 }
 
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 function describeChange(change: AuditChange): string {
   if (change.field === "reservedReplicas") {
     return change.from === null
@@ -46,12 +48,15 @@ export function buildCommitMessage(input: CommitMessageInput): string {
   const headline =
     reserveChanges.length === 1
       ? `${reserveChanges[0]!.model} reserve ${reserveChanges[0]!.from === null ? "" : `${String(reserveChanges[0]!.from)} → `}${String(reserveChanges[0]!.to)}`
-      : changes.length > 0
-        ? `${changes.length} changes across ${new Set(changes.map((c) => c.model)).size} models`
-        : "re-render manifests";
+      : changes.length === 1
+        ? `${changes[0]!.model} ${changes[0]!.field} ${String(changes[0]!.from)} → ${String(changes[0]!.to)}`
+        : changes.length > 0
+          ? `${changes.length} changes across ${plural(new Set(changes.map((c) => c.model)).size, "model")}`
+          : "re-render manifests";
   const subject = `vllm-gitops${input.proposal ? " proposal" : ""}: ${headline} (${input.reason.short})`;
 
   const delta = input.gpusAfter - input.gpusBefore;
+  const hasRunbook = input.runbook !== undefined && input.runbook.length > 0;
   const body = [
     "Why:",
     ...input.reason.lines.map((l) => `- ${l}`),
@@ -61,11 +66,12 @@ export function buildCommitMessage(input: CommitMessageInput): string {
     "",
     ...(input.migChanges !== undefined && input.migChanges.length > 0 ? ["MIG layouts (nvidia.com/mig.config changes; the MIG manager does not drain pods):", ...input.migChanges.map((l) => `- ${l}`), ""] : []),
     `GPUs used: ${input.gpusBefore} → ${input.gpusAfter} of ${plan.gpusTotal} (${delta >= 0 ? "+" : ""}${delta})`,
-    `Plan: solver ${plan.solver}${plan.lowerBoundGpus !== null ? `, lower bound ${plan.lowerBoundGpus} GPUs` : ""}${plan.disruptive ? ", DISRUPTIVE (re-slices GPUs or changes TP/PP)" : ""}`,
-    ...(plan.unmet.length > 0 ? ["Unmet demand:", ...plan.unmet.map((u) => `- ${u.model}: ${u.replicas} replica(s): ${u.reason}`)] : []),
+    `Plan: solver ${plan.solver}${plan.lowerBoundGpus !== null ? `, lower bound ${plan.lowerBoundGpus} GPUs` : ""}; ` +
+      `${plural(plan.churn.gpusResliced, "GPU")} re-sliced, ${plural(plan.churn.replicasMoved, "replica")} moved${plan.disruptive ? "; DISRUPTIVE (re-slices GPUs in use or changes TP/PP)" : ""}`,
+    ...(plan.unmet.length > 0 ? ["Unmet demand:", ...plan.unmet.map((u) => `- ${u.model}: ${plural(u.replicas, "replica")}: ${u.reason}`)] : []),
     `Files changed: ${input.filesChanged}`,
-    ...(input.proposal ? ["", "Proposed, not applied: this plan is disruptive and policy.approval is pr. Merge it into the rendered branch once the runbook below is under way."] : []),
-    ...(input.runbook !== undefined && input.runbook.length > 0 ? ["", ...input.runbook] : []),
+    ...(input.proposal ? ["", `Proposed, not applied: this plan is disruptive and policy.approval is pr. Merge it into the rendered branch ${hasRunbook ? "once the runbook below is under way" : "when its pods may be drained"}.`] : []),
+    ...(hasRunbook ? ["", ...input.runbook!] : []),
   ];
   const trailers = [`Decision-Id: ${input.decisionId}`, `Trigger: ${input.trigger.kind} ${input.trigger.ref}`];
   return `${subject}\n\n${body.join("\n")}\n\n${trailers.join("\n")}\n`;

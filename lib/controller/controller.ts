@@ -14,10 +14,11 @@ import type { Clock } from "./clock.js";
 import { buildCommitMessage, type DecisionReason } from "./commit-message.js";
 import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
-import { currentReserves, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
+import { currentReserves, currentShapes, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
 import { loadConfigAt, loadSnapshot, type Branches } from "./load-snapshot.js";
 import { needsApproval, proposeChange } from "./propose-change.js";
 import { buildResliceRunbook } from "./reslice-runbook.js";
+import { buildShapeRunbook } from "./shape-runbook.js";
 import { createSerialQueue } from "./serial-queue.js";
 
 export interface ManifestProblemLike {
@@ -111,7 +112,7 @@ export function createController(deps: ControllerDeps): Controller {
         }
         changes.set(STATE_PATH, serializeState(draft.nextState));
         const migChanges = describeMigChanges(snapshot.state.plan, draft.plan.placement);
-        const runbook = draft.plan.disruptive ? buildResliceRunbook(snapshot.config, snapshot.state.plan, draft.plan.placement) : [];
+        const runbook = draft.plan.disruptive ? [...buildResliceRunbook(snapshot.config, snapshot.state.plan, draft.plan.placement), ...buildShapeRunbook(snapshot.config, currentShapes(snapshot.state), draft.plan)] : [];
         const proposal = needsApproval(snapshot.config, draft.plan);
         const message = buildCommitMessage({ decisionId: id, trigger, reason, changes: draft.changes, plan: draft.plan, gpusBefore: draft.gpusBefore, gpusAfter: draft.gpusAfter, filesChanged: changes.size, migChanges, runbook, proposal });
         try {

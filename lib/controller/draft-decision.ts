@@ -54,6 +54,11 @@ export function countGpusUsed(placement: FleetPlacement): number {
   return used;
 }
 
+/** The shape of every model in the state (what the last render ran). */
+export function currentShapes(state: ControllerState): Record<string, ModelShapeSummary | null> {
+  return Object.fromEntries(Object.entries(state.models).map(([name, m]) => [name, m.shape]));
+}
+
 export function summarizeShape(shape: ReplicaShape | null): ModelShapeSummary | null {
   if (shape === null) return null;
   return {
@@ -86,7 +91,7 @@ export function draftDecision(
   solver: MigSolver | null = null,
 ): DecisionDraft {
   const { config, state } = snapshot;
-  const shapes = Object.fromEntries(Object.entries(state.models).map(([name, m]) => [name, m.shape]));
+  const shapes = currentShapes(state);
   const plan = planFleet({
     config,
     desiredReplicas,

@@ -8,3 +8,5 @@ export { withGeneratedHeader, stripGeneratedHeader } from "./generated-header.js
 export { migConfigName, migPartedEntries, nodeMigConfigs, MIG_CONFIG_LABEL, type MigPartedEntry, type NodeMigConfig } from "./mig-parted.js";
 export { VLLM_ENGINE_METRICS, promqlProblems, type VllmEngineMetric } from "./promql.js";
 export { fnv1a32Hex } from "./fnv1a.js";
+export { MODEL_LABEL, ROLE_LABEL, multiNodeReplicaName } from "./names.js";
+export { startupBudgetSeconds } from "./vllm-pod.js";

@@ -1,5 +1,6 @@
 // Disruptive plans under policy.approval: pr — proposed on a branch off the rendered head, never
 // committed to the rendered branch — and the re-slice runbook in the messages of disruptive changes.
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { createController, decisionIdOf, type Controller } from "../../lib/controller/index.js";
 import type { MigSolver } from "../../lib/planner/index.js";
@@ -144,5 +145,27 @@ describe("disruptive plans", () => {
 
     expect(result.outcome).toBe("applied");
     expect((await repo.log("rendered", 1))[0]!.message).not.toContain("Re-slice runbook");
+  });
+
+  it("writes a runbook for a TP change too: the GPUs each new pod needs, the replica maxSurge 0 takes away, the rollout to watch", async () => {
+    const example = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8").replace("approval: auto", "approval: pr");
+    const repo = new InMemoryGitOpsRepo();
+    await repo.seed("main", { "fleet.yaml": example });
+    const audit = new RecordingAuditSink();
+    const controller = createController({ repo, audit, clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches, solver });
+    await controller.reconcile(render);
+    // Llama-3-70B at minConcurrency 1 fits TP 2 instead of TP 4.
+    await repo.seed("main", { "fleet.yaml": example.replace("minConcurrency: 8", "minConcurrency: 1") }, "70B to minConcurrency 1");
+
+    const result = await controller.reconcile(render);
+
+    expect(result.outcome).toBe("proposed");
+    const [proposal] = await repo.log(audit.recordsOf(result.decisionId).find((r) => r.pr)!.pr!, 1);
+    const message = proposal!.message;
+    const runbook = message.slice(message.indexOf("once the runbook below is under way"));
+    expect(runbook).toContain("llm/llama-3-70b: TP 4 → TP 2");
+    expect(runbook).toContain("each new pod needs 2 free nvidia.com/gpu on one node of pool h100");
+    expect(runbook).toContain("maxSurge 0");
+    expect(runbook).toContain("kubectl -n llm rollout status deployment/llama-3-70b");
   });
 });
