@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
+import { beforeEach, describe, expect, it } from "@jest/globals";
 import { run } from "../../lib/cli/main.js";
+import { captureCliOutput } from "../fakes/capture-cli-output.js";
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  jest.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  jest.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const { out, err } = captureCliOutput();
 
 describe("vllm-gitops CLI", () => {
   it("prints the plan of the example fleet with its memory arithmetic", async () => {
