@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "@jest/globals";
 import { run } from "../../lib/cli/main.js";
 import { captureCliOutput } from "../fakes/capture-cli-output.js";
 
