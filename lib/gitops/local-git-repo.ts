@@ -178,7 +178,7 @@ export function createLocalGitRepo(options: LocalGitRepoOptions): GitOpsRepo {
 
       const scratchDir = await mkdtemp(join(tmpdir(), "vllm-gitops-commit-"));
       try {
-        const base = expectedHead ?? request.startPoint ?? null;
+        const base = request.startPoint ?? expectedHead ?? null;
         const existing: Map<string, TreeEntry> = base === null ? new Map() : await listTree(base);
         const oids = await writeBlobs([...changes.values()].filter((c): c is string => c !== null), scratchDir);
         let written = 0;

@@ -14,9 +14,11 @@ export interface CommitRequest {
    */
   readonly expectedHead: string | null;
   /**
-   * Only with `expectedHead` null: the new branch starts from this commit (40-hex SHA) — it is the new
-   * commit's parent and its tree the base the changes apply to (a proposal branch off the rendered head).
-   * Absent: a new branch starts with a root commit.
+   * The new commit's parent and the tree the changes apply to (40-hex SHA), instead of `expectedHead`.
+   * With `expectedHead` null it starts a new branch there (a proposal branch off the rendered head);
+   * with `expectedHead` set it rebuilds a bot-owned branch on a new base: the ref still moves only from
+   * `expectedHead` (compare-and-swap), but not as a fast-forward ("force with lease"). Never used for
+   * the config or rendered branch. Absent: the parent is `expectedHead` (or none for a new branch).
    */
   readonly startPoint?: string;
   readonly changes: FileChanges;

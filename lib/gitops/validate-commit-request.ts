@@ -89,7 +89,7 @@ export function normalizeCommitMessage(message: string): string {
 
 /**
  * Check a whole commit request, collecting every problem before failing: branch name, `expectedHead`
- * (null or a 40-hex SHA), `startPoint` (a 40-hex SHA, only with `expectedHead` null), at least one
+ * (null or a 40-hex SHA), `startPoint` (a 40-hex SHA), at least one
  * change, every path, every content a string or null, and a non-blank message without NUL characters.
  * @throws InvalidInputError listing all problems (`path` is `branch`, `expectedHead`, `startPoint`, `changes[<path>]` or `message`)
  */
@@ -100,7 +100,6 @@ export function validateCommitRequest(request: CommitRequest): void {
   }
   if (request.startPoint !== undefined) {
     if (!COMMIT_SHA.test(request.startPoint)) issues.push({ path: "startPoint", message: "expected 40 lower-case hex digits" });
-    if (request.expectedHead !== null) issues.push({ path: "startPoint", message: "only a new branch (expectedHead null) takes a start point" });
   }
   if (request.changes.size === 0) issues.push({ path: "changes", message: "no changes: refusing to create an empty commit" });
   for (const [path, content] of request.changes) {

@@ -71,13 +71,22 @@ describe.each(implementations)("GitOpsRepo contract: %s", (_name, make) => {
     expect(await repo.head("rendered")).toBe(base);
   });
 
-  it("refuses a start point on an existing branch's commit, or one that is not a SHA, naming the field", async () => {
+  it("rebuilds an existing branch on a new start point, still only from the expected head", async () => {
     const base = await createRendered({ "a.txt": "1" });
+    const proposal = await repo.commit({ branch: "vllm-gitops/proposal-abc", expectedHead: null, startPoint: base, changes: files({ "b.txt": "1" }), message: "proposal 1" });
+    const moved = await repo.commit({ branch: "rendered", expectedHead: base, changes: files({ "a.txt": "2" }), message: "rendered moved" });
 
-    const onExisting = await thrown(repo.commit({ branch: "rendered", expectedHead: base, startPoint: base, changes: files({ "a.txt": "2" }), message: "x" }));
+    const stale = await thrown(repo.commit({ branch: "vllm-gitops/proposal-abc", expectedHead: base, startPoint: moved, changes: files({ "b.txt": "2" }), message: "x" }));
+    const rebuilt = await repo.commit({ branch: "vllm-gitops/proposal-abc", expectedHead: proposal, startPoint: moved, changes: files({ "b.txt": "2" }), message: "proposal 2" });
+
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect((await repo.log("vllm-gitops/proposal-abc", 1))[0]).toEqual({ sha: rebuilt, parents: [moved], message: "proposal 2" });
+    expect(Object.fromEntries(await repo.readTree(rebuilt))).toEqual({ "a.txt": "2", "b.txt": "2" });
+  });
+
+  it("refuses a start point that is not a SHA, naming the field", async () => {
     const notSha = await thrown(repo.commit({ branch: "p", expectedHead: null, startPoint: "main", changes: files({ "a.txt": "2" }), message: "x" }));
 
-    expect(onExisting).toBeInstanceOf(InvalidInputError);
     expect(notSha).toBeInstanceOf(InvalidInputError);
     expect((notSha as InvalidInputError).issues.map((i) => i.path)).toEqual(["startPoint"]);
   });

@@ -73,7 +73,7 @@ export class InMemoryGitOpsRepo implements GitOpsRepo {
     if (actualHead !== request.expectedHead) {
       throw new ConflictError("branch is no longer at the expected head", { branch: request.branch, expectedHead: request.expectedHead, actualHead });
     }
-    const base = request.expectedHead ?? request.startPoint ?? null;
+    const base = request.startPoint ?? request.expectedHead ?? null;
     const parent = base === null ? new Map<string, string>() : this.commitOf(base).files;
     const files = applyFileChanges(parent, request.changes, (a, b) => a === b);
     this.sequence += 1;

@@ -84,6 +84,24 @@ describe("alertmanager handler", () => {
   });
 });
 
+describe("an invalid fleet.yaml on the config branch", () => {
+  it("answers 503 listing every problem with its line, and commits nothing", async () => {
+    const { repo, post } = await setup();
+    const broken = FLEET.replace("name: prod-us-east-1", "name: Prod_US").replace("gpusPerNode: 8", "gpusPerNode: -8");
+    await repo.commit({ branch: "main", expectedHead: await repo.head("main"), changes: new Map([["fleet.yaml", broken]]), message: "human: break it" });
+    const renderedBefore = await repo.head("rendered");
+
+    const response = await post(JSON.stringify(alertGroup([{ value: "30" }])));
+
+    expect(response.status).toBe(503);
+    const body = JSON.parse(response.body) as { error: string; issues: { path: string; line: number }[] };
+    expect(body.error).toMatch(/fleet\.yaml on 'main' \([0-9a-f]{12}\) is invalid \(2 problems; first fleet\.yaml:\d+: cluster\.name/);
+    expect(body.issues.map((i) => i.path)).toEqual(["cluster.name", "pools[0].gpusPerNode"]);
+    expect(body.issues.every((i) => i.line > 0)).toBe(true);
+    expect(await repo.head("rendered")).toBe(renderedBefore);
+  });
+});
+
 describe("human changes to fleet.yaml", () => {
   it("clamps to a max a human lowered instead of reverting it (FIELD-REPORTS #14)", async () => {
     const { repo, post } = await setup();

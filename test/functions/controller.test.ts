@@ -250,6 +250,6 @@ describe("controller policies", () => {
 
     await expect(failure).rejects.toBeInstanceOf(UpstreamError);
     await expect(failure).rejects.toThrow(/fleet\.yaml:\d+: pools\[0\]\.gpusPerNode/);
-    expect(w.audit.records.at(-1)).toMatchObject({ outcome: "failed" });
+    expect(w.audit.records.at(-1)).toMatchObject({ outcome: "failed", details: { issues: [expect.objectContaining({ path: "pools[0].gpusPerNode", line: expect.any(Number) })] } });
   });
 });

@@ -29,8 +29,34 @@ describe("a pending disruptive proposal", () => {
     const head = (await repo.head("rendered"))!;
     expect(await repo.readFile(head, `${MODEL_DIR}/llama-3-8b-awq/scaledobject.yaml`)).toMatch(/maxReplicaCount: 6\b/);
     expect(await repo.readFile(head, `${MODEL_DIR}/llama-3-70b/deployment.yaml`)).toMatch(/- --tensor-parallel-size\n\s+- "4"/);
+    const configHead = (await repo.head("main"))!;
+    const pending = `vllm-gitops/proposal-config-${configHead.slice(0, 12)}`;
     const outcome = audit.records.at(-1)!;
-    expect(outcome).toMatchObject({ outcome: "applied", pr: expect.stringMatching(/^vllm-gitops\/proposal-/) });
-    expect((await repo.log("rendered", 1))[0]!.message).toMatch(/awaits approval on vllm-gitops\/proposal-/);
+    expect(outcome).toMatchObject({ outcome: "applied", pr: pending });
+    expect((await repo.log("rendered", 1))[0]!.message).toContain(`awaits approval on ${pending}`);
+    // The one pending proposal was rebuilt on top of the new rendered head: it still merges cleanly.
+    const [proposal] = await repo.log(pending, 1);
+    expect(proposal!.parents).toEqual([head]);
+    expect(await repo.readFile(proposal!.sha, `${MODEL_DIR}/llama-3-70b/deployment.yaml`)).toMatch(/- --tensor-parallel-size\n\s+- "2"/);
+    expect(await repo.readFile(proposal!.sha, `${MODEL_DIR}/llama-3-8b-awq/scaledobject.yaml`)).toMatch(/maxReplicaCount: 6\b/);
+  });
+
+  it("keeps one proposal branch per pending config change however many decisions follow", async () => {
+    const repo = new InMemoryGitOpsRepo();
+    await repo.seed("main", { "fleet.yaml": FLEET });
+    const clock = new FixedClock("2026-11-29T12:05:00Z");
+    const controller = createController({ repo, audit: new RecordingAuditSink(), clock, newDecisionId: sequentialIds(), branches: { config: "main", rendered: "rendered", configPath: "fleet.yaml" } });
+    await controller.reconcile({ kind: "cli", ref: "startup" });
+    await repo.seed("main", { "fleet.yaml": FLEET.replace("minConcurrency: 8", "minConcurrency: 1") }, "human: 70B to minConcurrency 1");
+
+    await controller.reconcile({ kind: "schedule", ref: "main moved" });
+    await controller.onAlert(parseAlertmanagerPayload(alertGroup([{ value: "30" }])), { kind: "alertmanager", ref: "a" });
+    clock.advanceSeconds(120);
+    await controller.onAlert(parseAlertmanagerPayload(alertGroup([{ value: "60", startsAt: "2026-11-29T12:06:00Z", fingerprint: "later" }])), { kind: "alertmanager", ref: "b" });
+    const again = await controller.reconcile({ kind: "schedule", ref: "main moved" });
+
+    const branches = ["vllm-gitops/proposal-config-" + (await repo.head("main"))!.slice(0, 12)];
+    expect(again).toMatchObject({ outcome: "proposed", reason: expect.stringContaining("(proposed before)") });
+    expect(repo.commitRequests.map((r) => r.branch).filter((b) => b.startsWith("vllm-gitops/proposal-")).every((b) => branches.includes(b))).toBe(true);
   });
 });

@@ -84,7 +84,7 @@ describe("disruptive plans", () => {
     expect(await w.repo.head("rendered")).toBe(w.renderedBefore);
     const outcome = w.audit.recordsOf(result.decisionId).find((r) => r.phase === "outcome")!;
     expect(outcome).toMatchObject({ outcome: "proposed", commit: result.commit });
-    expect(outcome.pr).toMatch(/^vllm-gitops\/proposal-[0-9a-f]{12}$/);
+    expect(outcome.pr).toMatch(/^vllm-gitops\/proposal-(config-)?[0-9a-f]{12}$/);
     const [proposal, base] = await w.repo.log(outcome.pr!, 2);
     expect(proposal).toMatchObject({ sha: result.commit, parents: [w.renderedBefore] });
     expect(base!.sha).toBe(w.renderedBefore);
