@@ -28,6 +28,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 interface Draft extends Mutable<AlertDecision> {
   /** Signal time, epoch ms: startsAt when firing, endsAt ?? startsAt when resolved. */
   readonly timeMs: number;
+  /** The signal time as sent, not clamped to now (to reject times too far ahead). */
+  readonly rawTimeMs: number;
   /** Still to be decided per model (a firing alert of a known, active model). */
   candidate: "raise" | "idle" | null;
   record: boolean;
@@ -95,6 +97,7 @@ export function decideFromAlerts(input: DecideFromAlertsInput): SignalDecision {
       startsAt: alert.startsAt,
       endsAt: alert.endsAt,
       timeMs: signalTimeMs(alert, nowMs),
+      rawTimeMs: signalTimeMs(alert, Number.POSITIVE_INFINITY),
       candidate: null,
       record: false,
     };
@@ -115,7 +118,7 @@ export function decideFromAlerts(input: DecideFromAlertsInput): SignalDecision {
     if (acted !== null) signalTimes[model.name] = new Date(acted.signalMs).toISOString();
   }
 
-  const alerts = drafts.map(({ timeMs: _t, candidate: _c, record: _r, ...decision }): AlertDecision => decision);
+  const alerts = drafts.map(({ timeMs: _t, rawTimeMs: _rt, candidate: _c, record: _r, ...decision }): AlertDecision => decision);
   return {
     alerts,
     desiredReplicas,
@@ -145,6 +148,9 @@ function stateTimeMs(iso: string | null, model: string, field: string): number |
   return ms;
 }
 
+/** Signal times further ahead of the controller's clock than this are rejected (sender clock skew allowance). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * startsAt for a firing alert; endsAt (or startsAt when absent) for a resolved one — never later than
  * `now`: a sender's clock skew or a forged future time must not make every later signal look stale.
@@ -173,6 +179,9 @@ function classify(d: Draft, alert: Alert, base: ModelBaseline | undefined, dupli
   }
   if (duplicate) return settle(d, "no-op", "duplicate", "this alert notification was already decided (retry or HA pair)");
   const { model } = base;
+  if (d.rawTimeMs > input.now.getTime() + MAX_CLOCK_SKEW_MS) {
+    return settle(d, "rejected", "future time", `signal time ${new Date(d.rawTimeMs).toISOString()} is more than ${MAX_CLOCK_SKEW_MS / 60_000} min ahead of the controller's clock: a wrong sender clock or a forged payload`);
+  }
   if (base.lastSignalMs !== null && d.timeMs < base.lastSignalMs) {
     const [then, last] = [d.timeMs, base.lastSignalMs].map((ms) => new Date(ms).toISOString());
     return settle(d, "ignored", "stale", `signal time ${then} is older than the last signal acted on for ${model.name} (${last})`);

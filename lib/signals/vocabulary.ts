@@ -26,7 +26,8 @@ export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
  *   `superseded` (another alert of the same group decided for this model), `not idle` (the metrics source
  *   reads queued requests now)
  * - ignored: `unknown alertname`, `no model_name`, `unknown model`, `stale`
- * - rejected: `missing value`, `invalid value` (the `value` annotation of VLLMRequestsWaiting)
+ * - rejected: `missing value`, `invalid value` (the `value` annotation of VLLMRequestsWaiting), `future time`
+ *   (startsAt/endsAt more than 5 min ahead of the controller clock)
  */
 export const ALERT_REASONS = [
   "raise",
@@ -48,6 +49,7 @@ export const ALERT_REASONS = [
   "stale",
   "missing value",
   "invalid value",
+  "future time",
 ] as const;
 export type AlertReason = (typeof ALERT_REASONS)[number];
 

@@ -316,11 +316,22 @@ describe("decideFromAlerts with several alerts", () => {
 });
 
 describe("decideFromAlerts with a sender clock ahead of ours", () => {
-  it("records a future startsAt as now, so later signals are not stale", () => {
+  it("accepts a startsAt within the 5 min skew allowance and records it as now, so later signals are not stale", () => {
+    const ahead = new Date(NOW.getTime() + 4 * 60_000).toISOString();
+
+    const decision = decideFromAlerts({ config: fleet(), state: stateWith({ "llama-3-8b": { reservedReplicas: 2 } }), group: groupOf([{ startsAt: ahead, value: "23" }]), now: NOW });
+
+    expect(decision.alerts[0]?.outcome).toBe("act");
+    expect(decision.signalTimes["llama-3-8b"]).toBe(NOW.toISOString());
+  });
+
+  it("rejects a startsAt further ahead, so a wrong clock or forged payload cannot make real alerts stale", () => {
     const future = new Date(NOW.getTime() + 365 * 24 * 3600 * 1000).toISOString();
 
     const decision = decideFromAlerts({ config: fleet(), state: stateWith({ "llama-3-8b": { reservedReplicas: 2 } }), group: groupOf([{ startsAt: future, value: "23" }]), now: NOW });
 
-    expect(decision.signalTimes["llama-3-8b"]).toBe(NOW.toISOString());
+    expect(decision.alerts[0]).toMatchObject({ outcome: "rejected", reason: "future time" });
+    expect(decision.signalTimes).toEqual({});
+    expect(decision.desiredReplicas["llama-3-8b"]).toBe(2);
   });
 });
