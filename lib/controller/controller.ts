@@ -12,6 +12,7 @@ import { decideFromAlerts, type AlertDecision, type AlertGroup } from "../signal
 import { serializeState, STATE_PATH } from "../state/index.js";
 import type { Clock } from "./clock.js";
 import { buildCommitMessage, type DecisionReason } from "./commit-message.js";
+import { describeConfigChanges } from "./describe-config-changes.js";
 import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
 import { currentReserves, currentShapes, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
@@ -167,6 +168,14 @@ export function createController(deps: ControllerDeps): Controller {
     }
   }
 
+  /** "fleet.yaml: <path>: old → new" lines for what changed since the last render; empty when nothing did. */
+  async function configChangeLines(snapshot: Snapshot): Promise<string[]> {
+    const renderedFrom = snapshot.state.configCommit;
+    if (renderedFrom === null || renderedFrom === snapshot.configCommit) return [];
+    const before = await loadConfigAt(deps.repo, renderedFrom, deps.branches.configPath);
+    return before === null ? [] : describeConfigChanges(before, snapshot.config).map((line) => `fleet.yaml: ${line}`);
+  }
+
   /**
    * The decision re-made under the fleet.yaml the rendered branch was last made from, when the config
    * branch has moved since and that decision is not disruptive; else null.
@@ -214,7 +223,7 @@ export function createController(deps: ControllerDeps): Controller {
             lines: [
               ...acted.map((a) => `${a.alertname ?? "?"} ${a.status} for ${a.model ?? "?"}: ${a.detail}`),
               ...clamps.map((c) => `${c.model}: ${c.reason}`),
-              ...(configChanged ? [`fleet.yaml changed on ${deps.branches.config}: ${snapshot.state.configCommit?.slice(0, 12)} → ${snapshot.configCommit.slice(0, 12)}`] : []),
+              ...(configChanged ? [`fleet.yaml changed on ${deps.branches.config}: ${snapshot.state.configCommit?.slice(0, 12)} → ${snapshot.configCommit.slice(0, 12)}`, ...(await configChangeLines(snapshot))] : []),
             ],
           };
           return { draft, reason, alerts: signal.alerts, details };
@@ -235,7 +244,7 @@ export function createController(deps: ControllerDeps): Controller {
           const draft = draftDecision(snapshot, desired, null, now, deps.solver);
           const reason: DecisionReason = {
             short: trigger.kind === "cli" ? "render" : trigger.kind,
-            lines: [`render of ${snapshot.config.cluster.name} from ${snapshot.configCommit.slice(0, 12)} (${trigger.kind} ${trigger.ref})`],
+            lines: [`render of ${snapshot.config.cluster.name} from ${snapshot.configCommit.slice(0, 12)} (${trigger.kind} ${trigger.ref})`, ...(await configChangeLines(snapshot))],
           };
           return { draft, reason, alerts: [], details: { configCommit: snapshot.configCommit } };
         }),

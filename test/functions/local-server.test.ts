@@ -143,6 +143,7 @@ describe("local server", () => {
     expect(second).toBeNull();
     const message = execFileSync("git", ["--git-dir", runtime.gitDir, "log", "-1", "--format=%B", "rendered"], { encoding: "utf8" });
     expect(message).toMatch(/Trigger: schedule main moved to [0-9a-f]{12}/);
+    expect(message).toContain("fleet.yaml: models[llama-3-8b-awq].replicas.max: 14 → 4");
   });
 
   it("watches the config branch and applies a move without being asked", async () => {
