@@ -142,7 +142,24 @@ export function createController(deps: ControllerDeps): Controller {
             }
             const proposalChanges = diffRendered(base.files, draft.rendered, id);
             proposalChanges.set(STATE_PATH, serializeState(draft.nextState));
-            const proposed = await proposeChange(deps.repo, { branch, rendered: draft.rendered, renderedHead: base.head, changes: proposalChanges, message });
+            // On top of an applied fallback, the proposal's message describes only what it adds.
+            const proposalMessage =
+              applied === null || fallback === null
+                ? message
+                : buildCommitMessage({
+                    decisionId: id,
+                    trigger,
+                    reason,
+                    changes: draft.changes.filter((c) => !fallback.draft.changes.some((f) => f.model === c.model && f.field === c.field && f.to === c.to)),
+                    plan: draft.plan,
+                    gpusBefore: fallback.draft.gpusAfter,
+                    gpusAfter: draft.gpusAfter,
+                    filesChanged: proposalChanges.size,
+                    migChanges: describeMigChanges(fallback.draft.plan.placement, draft.plan.placement),
+                    runbook: [...buildResliceRunbook(snapshot.config, fallback.draft.plan.placement, draft.plan.placement), ...buildShapeRunbook(snapshot.config, currentShapes(fallback.draft.nextState), draft.plan)],
+                    proposal: true,
+                  });
+            const proposed = await proposeChange(deps.repo, { branch, rendered: draft.rendered, renderedHead: base.head, changes: proposalChanges, message: proposalMessage });
             if (applied !== null) {
               await record({ id, phase: "outcome", trigger, outcome: "applied", reason: applied.why, changes: applied.changes, gpuDelta: applied.gpuDelta, commit: applied.commit, pr: proposed.branch, details: { ...details, proposalCommit: proposed.commit } });
               return { decisionId: id, outcome: "applied", reason: applied.why, commit: applied.commit, changes: applied.changes, alerts };

@@ -9,7 +9,7 @@ import { createJsonlAuditSink } from "../audit/index.js";
 import type { AuditSink } from "../audit/port.js";
 import { loadFleetConfig } from "../config/index.js";
 import { createController, newDecisionId, systemClock, type Clock, type Controller, type DecisionResult } from "../controller/index.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, isKnownError } from "../errors.js";
 import { createLocalGitRepo, initBareRepo } from "../gitops/index.js";
 import type { GitOpsRepo } from "../gitops/port.js";
 import { createAlertmanagerHandler, type HttpRequest, type HttpResponse } from "../http/index.js";
@@ -61,8 +61,8 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     validate: validateManifests,
     solver,
   });
-  /** Config head whose render became a proposal: not re-proposed on every poll. */
-  let proposedConfigHead: string | null = null;
+  /** Config head the watch already decided on (applied, no-op, proposed, or invalid): not redone every poll. */
+  let settledConfigHead: string | null = null;
   const handleAlertmanager = createAlertmanagerHandler({ controller, audit, clock, newDecisionId: ids, bearerToken: token, decisionTimeoutMs: settings.decisionTimeoutMs });
 
   return {
@@ -86,14 +86,20 @@ export async function createLocalRuntime(settings: Settings, clock: Clock = syst
     async reconcileIfConfigChanged() {
       const configHead = await repo.head(settings.configBranch);
       const renderedHead = await repo.head(settings.renderedBranch);
-      if (configHead === null || configHead === proposedConfigHead) return null; // already proposed: wait for a human
+      if (configHead === null || configHead === settledConfigHead) return null; // decided for this head already: wait for a new one
       if (renderedHead !== null) {
         const stateText = await repo.readFile(renderedHead, STATE_PATH);
         if (stateText !== null && parseState(stateText).configCommit === configHead) return null;
       }
-      const result = await controller.reconcile({ kind: "schedule", ref: `${settings.configBranch} moved to ${configHead.slice(0, 12)}` });
-      if (result.outcome === "proposed") proposedConfigHead = configHead;
-      return result;
+      try {
+        const result = await controller.reconcile({ kind: "schedule", ref: `${settings.configBranch} moved to ${configHead.slice(0, 12)}` });
+        settledConfigHead = configHead;
+        return result;
+      } catch (error) {
+        // An invalid fleet.yaml stays invalid until a human pushes again: one failed record, not one per poll.
+        if (isKnownError(error) && Array.isArray(error.details["issues"])) settledConfigHead = configHead;
+        throw error;
+      }
     },
     async isReady() {
       return (await repo.head(settings.renderedBranch)) !== null;

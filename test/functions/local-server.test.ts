@@ -146,6 +146,18 @@ describe("local server", () => {
     expect(message).toContain("fleet.yaml: models[llama-3-8b-awq].replicas.max: 14 → 4");
   });
 
+  it("decides once per config head, also when the move changes no manifest", async () => {
+    const configHead = execFileSync("git", ["--git-dir", runtime.gitDir, "rev-parse", "main"], { encoding: "utf8" }).trim();
+    const fleet = execFileSync("git", ["--git-dir", runtime.gitDir, "show", "main:fleet.yaml"], { encoding: "utf8" });
+    await runtime.repo.commit({ branch: "main", expectedHead: configHead, changes: new Map([["fleet.yaml", fleet.replace("tolerance: 0.1", "tolerance: 0.2")]]), message: "policy only\n" });
+
+    const first = await runtime.reconcileIfConfigChanged();
+    const second = await runtime.reconcileIfConfigChanged();
+
+    expect(first?.outcome).toBe("no-op");
+    expect(second).toBeNull();
+  });
+
   it("watches the config branch and applies a move without being asked", async () => {
     const configHead = execFileSync("git", ["--git-dir", runtime.gitDir, "rev-parse", "main"], { encoding: "utf8" }).trim();
     const fleet = execFileSync("git", ["--git-dir", runtime.gitDir, "show", "main:fleet.yaml"], { encoding: "utf8" });

@@ -39,6 +39,9 @@ describe("a pending disruptive proposal", () => {
     expect(proposal!.parents).toEqual([head]);
     expect(await repo.readFile(proposal!.sha, `${MODEL_DIR}/llama-3-70b/deployment.yaml`)).toMatch(/- --tensor-parallel-size\n\s+- "2"/);
     expect(await repo.readFile(proposal!.sha, `${MODEL_DIR}/llama-3-8b-awq/scaledobject.yaml`)).toMatch(/maxReplicaCount: 6\b/);
+    // Its message describes only what it adds on top of rendered: the TP change, not the applied raise.
+    expect(proposal!.message).toContain("llama-3-70b: shape TP 4 → TP 2");
+    expect(proposal!.message).not.toContain("llama-3-8b-awq: reserve");
   });
 
   it("keeps one proposal branch per pending config change however many decisions follow", async () => {
