@@ -17,7 +17,8 @@ import { describeMigChanges } from "./describe-mig-changes.js";
 import { diffRendered } from "./diff-rendered.js";
 import { currentReserves, currentShapes, draftDecision, type DecisionDraft, type Snapshot } from "./draft-decision.js";
 import { loadConfigAt, loadSnapshot, type Branches } from "./load-snapshot.js";
-import { needsApproval, proposalBranchOf, proposeChange } from "./propose-change.js";
+import { needsApproval } from "./propose-change.js";
+import { proposeDisruptive } from "./propose-disruptive.js";
 import { buildResliceRunbook } from "./reslice-runbook.js";
 import { buildShapeRunbook } from "./shape-runbook.js";
 import { createSerialQueue } from "./serial-queue.js";
@@ -119,54 +120,21 @@ export function createController(deps: ControllerDeps): Controller {
         try {
           if (proposal) {
             const configChanged = snapshot.state.configCommit !== null && snapshot.state.configCommit !== snapshot.configCommit;
-            const branch = proposalBranchOf(draft.rendered, configChanged ? snapshot.configCommit : null);
-            // A pending disruptive config change must not block scaling: apply the signals under the
-            // fleet.yaml the rendered branch was last made from, when that is not disruptive; the
-            // proposal is then rebuilt on top of that commit, so it still merges cleanly.
-            let base = { head: snapshot.renderedHead, files: snapshot.existing };
-            let applied: { commit: string; why: string; changes: DecisionDraft["changes"]; gpuDelta: number } | null = null;
-            const fallback = configChanged ? await decideUnderRenderedConfig(snapshot, now, decide) : null;
-            if (fallback !== null) {
-              const fallbackChanges = diffRendered(snapshot.existing, fallback.draft.rendered, id);
-              if (fallbackChanges.size > 0 && (deps.validate?.(fallback.draft.rendered) ?? []).length === 0) {
-                const files = new Map(snapshot.existing);
-                for (const [path, text] of fallbackChanges) text === null ? files.delete(path) : files.set(path, text);
-                fallbackChanges.set(STATE_PATH, serializeState(fallback.draft.nextState));
-                const pending = `fleet.yaml at ${snapshot.configCommit.slice(0, 12)} is disruptive and awaits approval on ${branch}; applied under the last rendered fleet.yaml ${fallback.configCommit.slice(0, 12)}`;
-                const fallbackReason: DecisionReason = { short: fallback.reason.short, lines: [...fallback.reason.lines, pending] };
-                const fallbackMessage = buildCommitMessage({ decisionId: id, trigger, reason: fallbackReason, changes: fallback.draft.changes, plan: fallback.draft.plan, gpusBefore: fallback.draft.gpusBefore, gpusAfter: fallback.draft.gpusAfter, filesChanged: fallbackChanges.size, migChanges: describeMigChanges(snapshot.state.plan, fallback.draft.plan.placement) });
-                const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes: fallbackChanges, message: fallbackMessage });
-                applied = { commit, why: fallbackReason.lines.join("; "), changes: fallback.draft.changes, gpuDelta: fallback.draft.gpusAfter - fallback.draft.gpusBefore };
-                base = { head: commit, files };
-              }
-            }
-            const proposalChanges = diffRendered(base.files, draft.rendered, id);
-            proposalChanges.set(STATE_PATH, serializeState(draft.nextState));
-            // On top of an applied fallback, the proposal's message describes only what it adds.
-            const proposalMessage =
-              applied === null || fallback === null
-                ? message
-                : buildCommitMessage({
-                    decisionId: id,
-                    trigger,
-                    reason,
-                    changes: draft.changes.filter((c) => !fallback.draft.changes.some((f) => f.model === c.model && f.field === c.field && f.to === c.to)),
-                    plan: draft.plan,
-                    gpusBefore: fallback.draft.gpusAfter,
-                    gpusAfter: draft.gpusAfter,
-                    filesChanged: proposalChanges.size,
-                    migChanges: describeMigChanges(fallback.draft.plan.placement, draft.plan.placement),
-                    runbook: [...buildResliceRunbook(snapshot.config, fallback.draft.plan.placement, draft.plan.placement), ...buildShapeRunbook(snapshot.config, currentShapes(fallback.draft.nextState), draft.plan)],
-                    proposal: true,
-                  });
-            const proposed = await proposeChange(deps.repo, { branch, rendered: draft.rendered, renderedHead: base.head, changes: proposalChanges, message: proposalMessage });
-            if (applied !== null) {
-              await record({ id, phase: "outcome", trigger, outcome: "applied", reason: applied.why, changes: applied.changes, gpuDelta: applied.gpuDelta, commit: applied.commit, pr: proposed.branch, details: { ...details, proposalCommit: proposed.commit } });
-              return { decisionId: id, outcome: "applied", reason: applied.why, commit: applied.commit, changes: applied.changes, alerts };
-            }
-            const why = `${reason.lines.join("; ")}; disruptive: awaits approval (policy.approval: pr) on ${proposed.branch}${proposed.alreadyProposed ? " (proposed before)" : ""}`;
-            await record({ id, phase: "outcome", trigger, outcome: "proposed", reason: why, changes: draft.changes, gpuDelta, commit: proposed.commit, pr: proposed.branch, details });
-            return { decisionId: id, outcome: "proposed", reason: why, commit: proposed.commit, changes: draft.changes, alerts };
+            const result = await proposeDisruptive({
+              repo: deps.repo,
+              renderedBranch: deps.branches.rendered,
+              decisionId: id,
+              trigger,
+              snapshot,
+              draft,
+              reason,
+              message,
+              fallback: configChanged ? await decideUnderRenderedConfig(snapshot, now, decide) : null,
+              isValid: (files) => (deps.validate?.(files) ?? []).length === 0,
+            });
+            const { outcome, reason: why, commit, changes: made, gpuDelta: delta } = result;
+            await record({ id, phase: "outcome", trigger, outcome, reason: why, changes: made, gpuDelta: delta, commit, pr: result.record.pr, details: { ...details, proposalCommit: result.record.proposalCommit } });
+            return { decisionId: id, outcome, reason: why, commit, changes: made, alerts };
           }
           const commit = await deps.repo.commit({ branch: deps.branches.rendered, expectedHead: snapshot.renderedHead, changes, message });
           await record({ id, phase: "outcome", trigger, outcome: "applied", reason: reason.lines.join("; "), changes: draft.changes, gpuDelta, commit, details });
