@@ -1,12 +1,11 @@
 // The webhook handler with the real controller over in-memory fakes of the repository and audit sink.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
-import { createController } from "../../lib/controller/index.js";
 import type { CommitRequest } from "../../lib/gitops/index.js";
 import { AUTH_SAMPLE_EVERY, createAlertmanagerHandler } from "../../lib/http/index.js";
-import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
+import { createWorld } from "../fakes/controller-world.js";
+import { sequentialIds } from "../fakes/fixed-clock.js";
 import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
-import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
 import { alertGroup } from "./alerts.js";
 
 const FLEET = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8");
@@ -22,13 +21,7 @@ class SlowRepo extends InMemoryGitOpsRepo {
 }
 
 async function setup(timeoutMs = 8000) {
-  const repo = new SlowRepo();
-  await repo.seed("main", { "fleet.yaml": FLEET });
-  const audit = new RecordingAuditSink();
-  const clock = new FixedClock("2026-11-29T12:05:00Z");
-  const ids = sequentialIds();
-  const controller = createController({ repo, audit, clock, newDecisionId: ids, branches: { config: "main", rendered: "rendered", configPath: "fleet.yaml" } });
-  await controller.reconcile({ kind: "cli", ref: "startup" });
+  const { repo, audit, clock, controller } = await createWorld(FLEET, { render: true, repo: new SlowRepo() });
   const handle = createAlertmanagerHandler({ controller, audit, clock, newDecisionId: sequentialIds("h"), bearerToken: TOKEN, decisionTimeoutMs: timeoutMs });
   const post = (body: string, authorization = `Bearer ${TOKEN}`) =>
     handle({ method: "POST", path: "/alertmanager", headers: { authorization, "content-type": "application/json" }, body });

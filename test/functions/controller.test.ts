@@ -5,30 +5,16 @@ import { createController, decisionIdOf, type Controller } from "../../lib/contr
 import { ConflictError, InvariantError, UpstreamError } from "../../lib/errors.js";
 import { parseAlertmanagerPayload } from "../../lib/signals/index.js";
 import { parseState, STATE_PATH } from "../../lib/state/index.js";
-import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
 import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
-import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
+import { createWorld, type World } from "../fakes/controller-world.js";
 import { alertGroup, type AlertSpec } from "./alerts.js";
 
 const FLEET = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8");
 const SCALED_OBJECT = "clusters/prod-us-east-1/llm/llama-3-8b-awq/scaledobject.yaml";
-const branches = { config: "main", rendered: "rendered", configPath: "fleet.yaml" };
 const trigger = { kind: "alertmanager" as const, ref: "test" };
 
-interface World {
-  repo: InMemoryGitOpsRepo;
-  audit: RecordingAuditSink;
-  clock: FixedClock;
-  controller: Controller;
-}
-
-async function world(fleet = FLEET, extra: Partial<Parameters<typeof createController>[0]> = {}): Promise<World> {
-  const repo = new InMemoryGitOpsRepo();
-  await repo.seed("main", { "fleet.yaml": fleet });
-  const audit = new RecordingAuditSink();
-  const clock = new FixedClock("2026-11-29T12:05:00Z");
-  const controller = createController({ repo, audit, clock, newDecisionId: sequentialIds(), branches, ...extra });
-  return { repo, audit, clock, controller };
+function world(fleet = FLEET, deps: Partial<Parameters<typeof createController>[0]> = {}): Promise<World> {
+  return createWorld(fleet, { deps });
 }
 
 async function maxReplicaCount(repo: InMemoryGitOpsRepo): Promise<number> {

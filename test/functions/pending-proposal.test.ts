@@ -1,11 +1,8 @@
 // Under approval: pr, a disruptive config change waiting for approval must not block scaling.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
-import { createController } from "../../lib/controller/index.js";
 import { parseAlertmanagerPayload } from "../../lib/signals/index.js";
-import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
-import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
-import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
+import { createWorld } from "../fakes/controller-world.js";
 import { alertGroup } from "./alerts.js";
 
 const FLEET = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8").replace("approval: auto", "approval: pr");
@@ -13,11 +10,7 @@ const MODEL_DIR = "clusters/prod-us-east-1/llm";
 
 describe("a pending disruptive proposal", () => {
   it("still lets an alert scale under the last rendered fleet.yaml, and names the pending proposal", async () => {
-    const repo = new InMemoryGitOpsRepo();
-    await repo.seed("main", { "fleet.yaml": FLEET });
-    const audit = new RecordingAuditSink();
-    const controller = createController({ repo, audit, clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches: { config: "main", rendered: "rendered", configPath: "fleet.yaml" } });
-    await controller.reconcile({ kind: "cli", ref: "startup" });
+    const { repo, audit, controller } = await createWorld(FLEET, { render: true });
     // Llama-3-70B minConcurrency 8 → 1 lets TP 2 fit instead of TP 4: a TP change, disruptive.
     await repo.seed("main", { "fleet.yaml": FLEET.replace("minConcurrency: 8", "minConcurrency: 1") }, "human: 70B to minConcurrency 1");
 
@@ -45,11 +38,7 @@ describe("a pending disruptive proposal", () => {
   });
 
   it("keeps one proposal branch per pending config change however many decisions follow", async () => {
-    const repo = new InMemoryGitOpsRepo();
-    await repo.seed("main", { "fleet.yaml": FLEET });
-    const clock = new FixedClock("2026-11-29T12:05:00Z");
-    const controller = createController({ repo, audit: new RecordingAuditSink(), clock, newDecisionId: sequentialIds(), branches: { config: "main", rendered: "rendered", configPath: "fleet.yaml" } });
-    await controller.reconcile({ kind: "cli", ref: "startup" });
+    const { repo, clock, controller } = await createWorld(FLEET, { render: true });
     await repo.seed("main", { "fleet.yaml": FLEET.replace("minConcurrency: 8", "minConcurrency: 1") }, "human: 70B to minConcurrency 1");
 
     await controller.reconcile({ kind: "schedule", ref: "main moved" });

@@ -2,15 +2,12 @@
 // committed to the rendered branch — and the re-slice runbook in the messages of disruptive changes.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "@jest/globals";
-import { createController, decisionIdOf, type Controller } from "../../lib/controller/index.js";
+import { decisionIdOf } from "../../lib/controller/index.js";
 import type { MigSolver } from "../../lib/planner/index.js";
 import { loadMigSolver } from "../../lib/solver/index.js";
 import { parseState, STATE_PATH } from "../../lib/state/index.js";
-import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
-import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
-import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
+import { createWorld, type World } from "../fakes/controller-world.js";
 
-const branches = { config: "main", rendered: "rendered", configPath: "fleet.yaml" };
 const render = { kind: "cli" as const, ref: "test" };
 
 /** One A100-80GB with MIG (node gpu-a100-0). `small` (4-bit Llama-3-8B) takes 1g.10gb; `mid` (Mistral-7B at 8192 × 4) 3g.40gb. */
@@ -52,21 +49,11 @@ policy:
 `;
 }
 
-interface World {
-  repo: InMemoryGitOpsRepo;
-  audit: RecordingAuditSink;
-  controller: Controller;
-}
-
 /** The first render (7 × 1g.10gb, 3 in use), then fleet.yaml gains `mid`, whose 3g.40gb forces a re-slice of the GPU in use. */
 async function worldAfterEdit(approval: "auto" | "pr", solver: MigSolver): Promise<World & { renderedBefore: string }> {
-  const repo = new InMemoryGitOpsRepo();
-  await repo.seed("main", { "fleet.yaml": fleet({ approval, withMid: false }) });
-  const audit = new RecordingAuditSink();
-  const controller = createController({ repo, audit, clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches, solver });
-  await controller.reconcile(render);
-  await repo.seed("main", { "fleet.yaml": fleet({ approval, withMid: true }) }, "add mid");
-  return { repo, audit, controller, renderedBefore: (await repo.head("rendered"))! };
+  const world = await createWorld(fleet({ approval, withMid: false }), { render: true, deps: { solver } });
+  await world.repo.seed("main", { "fleet.yaml": fleet({ approval, withMid: true }) }, "add mid");
+  return { ...world, renderedBefore: (await world.repo.head("rendered"))! };
 }
 
 describe("disruptive plans", () => {
@@ -137,9 +124,7 @@ describe("disruptive plans", () => {
   });
 
   it("commits a change that re-slices nothing in use directly even with approval: pr, without a runbook", async () => {
-    const repo = new InMemoryGitOpsRepo();
-    await repo.seed("main", { "fleet.yaml": fleet({ approval: "pr", withMid: false }) });
-    const controller = createController({ repo, audit: new RecordingAuditSink(), clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches, solver });
+    const { repo, controller } = await createWorld(fleet({ approval: "pr", withMid: false }), { deps: { solver } });
 
     const result = await controller.reconcile(render);
 
@@ -149,11 +134,7 @@ describe("disruptive plans", () => {
 
   it("writes a runbook for a TP change too: the GPUs each new pod needs, the replica maxSurge 0 takes away, the rollout to watch", async () => {
     const example = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8").replace("approval: auto", "approval: pr");
-    const repo = new InMemoryGitOpsRepo();
-    await repo.seed("main", { "fleet.yaml": example });
-    const audit = new RecordingAuditSink();
-    const controller = createController({ repo, audit, clock: new FixedClock("2026-11-29T12:05:00Z"), newDecisionId: sequentialIds(), branches, solver });
-    await controller.reconcile(render);
+    const { repo, audit, controller } = await createWorld(example, { render: true, deps: { solver } });
     // Llama-3-70B at minConcurrency 1 fits TP 2 instead of TP 4.
     await repo.seed("main", { "fleet.yaml": example.replace("minConcurrency: 8", "minConcurrency: 1") }, "70B to minConcurrency 1");
 

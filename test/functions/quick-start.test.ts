@@ -5,36 +5,20 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "@jest/globals";
 import { parse } from "yaml";
-import { createController, type Controller } from "../../lib/controller/index.js";
 import type { GpuPlacement, MigSolver } from "../../lib/planner/index.js";
 import { parseAlertmanagerPayload } from "../../lib/signals/index.js";
 import { loadMigSolver } from "../../lib/solver/index.js";
 import { parseState, STATE_PATH, type ControllerState } from "../../lib/state/index.js";
-import { FixedClock, sequentialIds } from "../fakes/fixed-clock.js";
-import { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
-import { RecordingAuditSink } from "../fakes/recording-audit-sink.js";
+import { createWorld, type World } from "../fakes/controller-world.js";
+import type { InMemoryGitOpsRepo } from "../fakes/in-memory-gitops-repo.js";
 import { alertGroup } from "./alerts.js";
 
 const FLEET = readFileSync(new URL("../../manifests/fleet.yaml", import.meta.url), "utf8");
 const MIG_PARTED = "clusters/prod-us-east-1/gpu/a100/mig-parted-config.yaml";
-const branches = { config: "main", rendered: "rendered", configPath: "fleet.yaml" };
 const trigger = { kind: "alertmanager" as const, ref: "test" };
 
-interface World {
-  repo: InMemoryGitOpsRepo;
-  audit: RecordingAuditSink;
-  clock: FixedClock;
-  controller: Controller;
-}
-
-async function world(fleet: string, solver: MigSolver): Promise<World> {
-  const repo = new InMemoryGitOpsRepo();
-  await repo.seed("main", { "fleet.yaml": fleet });
-  const audit = new RecordingAuditSink();
-  const clock = new FixedClock("2026-11-29T12:05:00Z");
-  const controller = createController({ repo, audit, clock, newDecisionId: sequentialIds(), branches, solver });
-  await controller.reconcile({ kind: "cli", ref: "startup" });
-  return { repo, audit, clock, controller };
+function world(fleet: string, solver: MigSolver): Promise<World> {
+  return createWorld(fleet, { render: true, deps: { solver } });
 }
 
 async function stateAt(repo: InMemoryGitOpsRepo, commit: string): Promise<ControllerState> {
