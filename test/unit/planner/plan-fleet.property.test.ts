@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { isValidMigLayout } from "../../../lib/catalog/index.js";
 import type { FleetConfig, GpuModelId } from "../../../lib/config/index.js";
 import { planFleet, summarizeShape, type FleetPlan, type MigSolver } from "../../../lib/planner/index.js";
-import { fleetOf, type ModelInput, type PoolInput } from "./fleet-builders.js";
+import { clampedDemand, generatedFleet, type ModelInput } from "./fleet-builders.js";
 import { testSolver } from "./solver.js";
 
 const poolArb = fc.record({
@@ -31,28 +31,8 @@ const fleetArb = fc.record({ pools: fc.array(poolArb, { minLength: 1, maxLength:
 type Fleet = typeof fleetArb extends fc.Arbitrary<infer T> ? T : never;
 
 function build(f: Fleet): { config: FleetConfig; desired: Record<string, number>[] } {
-  const pools: PoolInput[] = f.pools.map((p, i) => ({
-    name: `p${i}`,
-    gpu: p.gpu,
-    nodes: p.nodes,
-    gpusPerNode: p.gpusPerNode,
-    mig: { enabled: p.migEnabled, labelMode: "nodePool" },
-    quotaGpus: p.quota,
-  }));
-  const models: ModelInput[] = f.models.map((m, i) => ({
-    name: `m${i}`,
-    architecture: m.architecture,
-    quantization: m.quantization,
-    maxModelLen: m.maxModelLen,
-    minConcurrency: m.minConcurrency,
-    placement: m.placement,
-    priority: m.priority,
-    pool: `p${m.pool % pools.length}`,
-    replicas: { min: m.min, max: m.min + m.extra + 1 },
-  }));
-  const config = fleetOf(pools, models);
-  const clamp = (m: (typeof f.models)[number], d: number): number => Math.min(m.min + m.extra + 1, Math.max(m.min, d));
-  const desired = [0, 1].map((k) => Object.fromEntries(f.models.map((m, i) => [`m${i}`, clamp(m, m.desired[k]!)])));
+  const config = generatedFleet(f.pools, f.models);
+  const desired = [0, 1].map((k) => Object.fromEntries(f.models.map((m, i) => [`m${i}`, clampedDemand(m, m.desired[k]!)])));
   return { config, desired };
 }
 

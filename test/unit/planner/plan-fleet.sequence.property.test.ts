@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { isValidMigLayout } from "../../../lib/catalog/index.js";
 import type { FleetConfig, GpuModelId } from "../../../lib/config/index.js";
 import { planFleet, summarizeShape, type FleetPlan, type GpuPlacement, type MigSolver } from "../../../lib/planner/index.js";
-import { fleetOf, type ModelInput, type PoolInput } from "./fleet-builders.js";
+import { clampedDemand, generatedFleet, type ModelInput } from "./fleet-builders.js";
 import { testSolver } from "./solver.js";
 
 const poolArb = fc.record({
@@ -50,24 +50,8 @@ function build(c: Case): { config: FleetConfig; desired: Record<string, number> 
   const quotas = c.fleet.pools.map((p) => p.quota);
   return c.steps.map((step) => {
     step.quotas.forEach((q, i) => q !== undefined && (quotas[i] = q));
-    return { config: configOf(c, quotas), desired: Object.fromEntries(c.fleet.models.map((m, i) => [`m${i}`, Math.min(m.min + m.extra + 1, Math.max(m.min, step.demand[i]!))])) };
+    return { config: generatedFleet(c.fleet.pools, c.fleet.models, quotas), desired: Object.fromEntries(c.fleet.models.map((m, i) => [`m${i}`, clampedDemand(m, step.demand[i]!)])) };
   });
-}
-
-function configOf(c: Case, quotas: readonly (number | null)[]): FleetConfig {
-  const pools: PoolInput[] = c.fleet.pools.map((p, i) => ({ name: `p${i}`, gpu: p.gpu, nodes: p.nodes, gpusPerNode: p.gpusPerNode, mig: { enabled: p.migEnabled, labelMode: "nodePool" }, quotaGpus: quotas[i]! }));
-  const models: ModelInput[] = c.fleet.models.map((m, i) => ({
-    name: `m${i}`,
-    architecture: m.architecture,
-    quantization: m.quantization,
-    maxModelLen: m.maxModelLen,
-    minConcurrency: m.minConcurrency,
-    placement: m.placement,
-    priority: m.priority,
-    pool: `p${m.pool % pools.length}`,
-    replicas: { min: m.min, max: m.min + m.extra + 1 },
-  }));
-  return fleetOf(pools, models);
 }
 
 const holds = (g: GpuPlacement): boolean => g.model !== null || (g.migInstances ?? []).some((i) => i.model !== null);
